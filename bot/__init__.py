@@ -1,0 +1,1 @@
+"""Makker's core runtime: settings, storage, channels, outbox and the CLI."""

@@ -1,0 +1,1 @@
+"""Providers behind one interface: Twilio SMS, Telegram and the offline sandbox."""

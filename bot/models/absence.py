@@ -1,0 +1,47 @@
+"""Sick absences: the citizen's own illness or a child's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from bot.models._base import created_at_field, enum_field, instant_field
+
+
+class AbsenceReason(StrEnum):
+    """Why the citizen is away; never told to the employer."""
+
+    OWN_ILLNESS = "own_illness"
+    CHILD_ILLNESS = "child_illness"  # barns sygdom
+
+
+class ExpectedReturn(StrEnum):
+    """What the citizen answered about coming back."""
+
+    TOMORROW = "tomorrow"
+    FEW_DAYS = "few_days"
+    UNKNOWN = "unknown"
+
+
+class Absence(SQLModel, table=True):
+    """One sick episode, from the first day until the citizen is back."""
+
+    __tablename__ = "absence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    jobcentre_id: int = Field(foreign_key="jobcentre.id", index=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    reason: AbsenceReason = enum_field(AbsenceReason.OWN_ILLNESS)
+    first_day: date
+    expected_return: ExpectedReturn = enum_field(ExpectedReturn.UNKNOWN)
+    expected_return_date: date | None = None
+    reported_at: datetime = created_at_field()
+    reported_after_shift_start: bool = False
+    citizen_note: str | None = Field(default=None, sa_type=Text)  # health data: consultant only
+    doctor_note: bool | None = None  # lægeerklæring, asked on the third working day
+    third_day_alerted: bool = False
+    closed_at: datetime | None = instant_field()
+    return_day: date | None = None

@@ -1,0 +1,97 @@
+"""A placement joins a citizen, an employer contact and a weekly schedule."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+from sqlmodel import Field, SQLModel
+
+from bot.models._base import created_at_field, enum_field, json_field
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class PlacementKind(StrEnum):
+    """The Danish placement types a jobcentre uses."""
+
+    VIRKSOMHEDSPRAKTIK = "virksomhedspraktik"  # unpaid internship, benefits continue
+    LOENTILSKUD = "loentilskud"  # wage-subsidy job
+    ORDINAERT_JOB = "ordinaert_job"  # ordinary job
+    FRITIDSJOB = "fritidsjob"  # spare-time job
+
+
+class Shift(BaseModel):
+    """Start and end of the working day on one weekday, Danish wall-clock time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Shift:
+        """A shift ends after it starts (night shifts are not supported yet)."""
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class WeeklySchedule(BaseModel):
+    """Which weekdays are worked and when; a missing day is a day off."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mon: Shift | None = None
+    tue: Shift | None = None
+    wed: Shift | None = None
+    thu: Shift | None = None
+    fri: Shift | None = None
+    sat: Shift | None = None
+    sun: Shift | None = None
+
+    def shift_on(self, day: date) -> Shift | None:
+        """The shift on a calendar date, if that weekday is worked."""
+        shift: Shift | None = getattr(self, WEEKDAYS[day.weekday()])
+        return shift
+
+    def to_json(self) -> dict[str, Any]:
+        """The form stored in the placement row."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class PlacementBase(SQLModel):
+    """A placement as the API creates one."""
+
+    kind: PlacementKind = enum_field(PlacementKind.VIRKSOMHEDSPRAKTIK)
+    start_date: date
+    end_date: date | None = None
+    workplace_address: str | None = Field(default=None, max_length=300)
+
+
+class Placement(PlacementBase, table=True):
+    """A citizen's placement with one employer contact."""
+
+    __tablename__ = "placement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    jobcentre_id: int = Field(foreign_key="jobcentre.id", index=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    contact_id: int = Field(foreign_key="employer_contact.id", index=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    schedule: dict[str, Any] = json_field()
+    active: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+
+    @property
+    def weekly_schedule(self) -> WeeklySchedule:
+        """The stored schedule, parsed."""
+        return WeeklySchedule.model_validate(self.schedule or {})
+
+    def is_current(self, day: date) -> bool:
+        """Whether the placement runs on that date."""
+        if not self.active or day < self.start_date:
+            return False
+        return self.end_date is None or day <= self.end_date

@@ -1,0 +1,65 @@
+"""Load the gettext catalogs (compiling .po to .mo when needed) and render Text per reader."""
+
+from __future__ import annotations
+
+import gettext
+import threading
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from messages.formatting import format_value
+from messages.languages import DEFAULT_LANGUAGE, LANGUAGES, language
+from messages.text import Text
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "makker"
+_compile_lock = threading.Lock()
+
+
+def po_path(code: str) -> Path:
+    """Where a language's source catalog lives."""
+    return LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalogs() -> list[Path]:
+    """Compile every .po whose .mo is missing or older; returns the files written."""
+    written: list[Path] = []
+    with _compile_lock:
+        for lang in LANGUAGES:
+            po = po_path(lang.code)
+            if not po.exists():
+                continue
+            mo = po.with_suffix(".mo")
+            if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+                continue
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=lang.code)
+            with mo.open("wb") as target:
+                write_mo(target, catalog, use_fuzzy=False)
+            written.append(mo)
+    return written
+
+
+@cache
+def translations(code: str) -> gettext.NullTranslations:
+    """The compiled catalog for a language; English source text if there is none."""
+    compile_catalogs()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+
+
+def render(text: Text, lang: str | None = None) -> str:
+    """The text in the reader's language, with parameters formatted for their locale."""
+    code = language(lang or DEFAULT_LANGUAGE).code
+    catalog = translations(code)
+    if text.plural is not None and text.n is not None:
+        template = catalog.ngettext(text.msgid, text.plural, text.n)
+    else:
+        template = catalog.gettext(text.msgid)
+    params = {
+        key: render(value, code) if isinstance(value, Text) else format_value(value, code)
+        for key, value in text.params.items()
+    }
+    return template.format(**params)

@@ -1,0 +1,27 @@
+"""Translatable text, kept as msgid + parameters until the reader's language is known."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message in no language yet; rendered per recipient (see messages.catalog.render)."""
+
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+    plural: str | None = None
+    n: int | None = None
+    context: str | None = None
+
+
+def T(msgid: str, /, **params: Any) -> Text:  # noqa: N802 - gettext-style marker
+    """Mark a source string (English) for translation; pybabel extracts calls to T."""
+    return Text(msgid, dict(params))
+
+
+def TN(singular: str, plural: str, n: int, /, **params: Any) -> Text:  # noqa: N802
+    """Mark a plural source string; `n` picks the form and is available as {n}."""
+    return Text(singular, {"n": n, **params}, plural=plural, n=n)
