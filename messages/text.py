@@ -17,11 +17,11 @@ class Text:
     context: str | None = None
 
 
-def T(msgid: str, /, **params: Any) -> Text:  # noqa: N802 - gettext-style marker
+def T(msgid: str, /, **params: Any) -> Text:
     """Mark a source string (English) for translation; pybabel extracts calls to T."""
     return Text(msgid, dict(params))
 
 
-def TN(singular: str, plural: str, n: int, /, **params: Any) -> Text:  # noqa: N802
+def TN(singular: str, plural: str, n: int, /, **params: Any) -> Text:
     """Mark a plural source string; `n` picks the form and is available as {n}."""
     return Text(singular, {"n": n, **params}, plural=plural, n=n)

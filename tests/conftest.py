@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.settings import Settings
 from tests.databases import PostgresDatabase, SqliteTemplate, require_postgres
+from webhooks.app import create_app
 
 # A Tuesday morning in Copenhagen (CET, UTC+1), an ordinary working day.
 DEFAULT_NOW = "2026-11-24T06:30:00+00:00"
@@ -73,3 +75,10 @@ def settings(engine: Engine) -> Settings:
         telegram_webhook_secret="test-telegram-secret",
         demo_data=False,
     )
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """An HTTP client for the whole app on the test database (no background scheduler)."""
+    with TestClient(create_app(settings, engine), base_url=settings.public_base_url) as c:
+        yield c

@@ -81,9 +81,7 @@ def make_employer(session: Session, jobcentre: Jobcentre, **overrides: Any) -> E
 def make_contact(session: Session, employer: Employer, **overrides: Any) -> EmployerContact:
     """The employer's contact person, reading Danish."""
     values = {"name": "Lars Holm", "phone": next_phone(), "language": "da", **overrides}
-    contact = EmployerContact(
-        jobcentre_id=employer.jobcentre_id, employer_id=employer.id, **values
-    )
+    contact = EmployerContact(jobcentre_id=employer.jobcentre_id, employer_id=employer.id, **values)
     session.add(contact)
     session.flush()
     return contact

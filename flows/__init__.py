@@ -1,0 +1,1 @@
+"""Conversations: one module per flow, a small step engine, and the router that picks a flow."""

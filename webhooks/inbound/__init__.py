@@ -1,0 +1,1 @@
+"""Provider webhooks: Twilio SMS and status callbacks, Telegram updates."""

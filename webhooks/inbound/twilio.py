@@ -1,0 +1,5 @@
+"""Placeholder router, replaced by the provider webhook implementation."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
