@@ -1,4 +1,4 @@
-"""Run Alembic migrations from code, so `makker migrate`, `makker serve` and tests share one path."""
+"""Run Alembic migrations from code, so `makker migrate`, `serve` and tests share one path."""
 
 from __future__ import annotations
 
