@@ -53,7 +53,11 @@ def translations(code: str) -> gettext.NullTranslations:
 def render(text: Text, lang: str | None = None) -> str:
     """The text in the reader's language, with parameters formatted for their locale."""
     code = language(lang or DEFAULT_LANGUAGE).code
+    if text.parts:
+        return "\n".join(render(part, code) for part in text.parts)
     catalog = translations(code)
+    if text.verbatim:
+        return format_value(text.params["value"], code)
     if text.plural is not None and text.n is not None:
         template = catalog.ngettext(text.msgid, text.plural, text.n)
     else:

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
+from functools import cache
 
-from babel.dates import format_skeleton, format_time
+from babel import Locale
+from babel.dates import format_date, format_time, match_skeleton
+from babel.lists import format_list
 
 from bot.clock import COPENHAGEN
 from messages.languages import language
 
 
+@cache
+def _day_pattern(locale: str) -> str:
+    """CLDR's weekday-day-month pattern, with the weekday and month written out in full."""
+    skeletons = Locale.parse(locale).datetime_skeletons
+    pattern = str(skeletons[match_skeleton("MMMMEd", skeletons)].pattern)
+    pattern = re.sub(r"E+", "EEEE", pattern)
+    return re.sub(r"(?<![ML])([ML])\1{2}(?![ML])", r"\1\1\1\1", pattern)
+
+
 def format_day(day: date, lang: str) -> str:
-    """Weekday and date, e.g. "mandag den 23. november" / "23 Kasım Pazartesi"."""
-    return str(format_skeleton("MMMMEEEEd", day, locale=language(lang).locale))
+    """Weekday and date, e.g. "tirsdag 24. november" / "24 Kasım Salı"."""
+    locale = language(lang).locale
+    return str(format_date(day, _day_pattern(locale), locale=locale))
 
 
 def format_clock(moment: time | datetime, lang: str) -> str:
@@ -31,4 +45,7 @@ def format_value(value: object, lang: str) -> str:
         return format_day(value, lang)
     if isinstance(value, time):
         return format_clock(value, lang)
+    if isinstance(value, list | tuple):
+        items = [format_value(v, lang) for v in value]
+        return str(format_list(items, locale=language(lang).locale))
     return str(value)

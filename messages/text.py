@@ -15,6 +15,18 @@ class Text:
     plural: str | None = None
     n: int | None = None
     context: str | None = None
+    parts: tuple[Text, ...] = ()  # when set, the message is these texts, one per line
+    verbatim: bool = False  # shown as is in every language (names, a language's own name)
+
+
+def plain(value: object) -> Text:
+    """Text that needs no translation, only locale formatting (a date, a name)."""
+    return Text("{value}", {"value": value}, verbatim=True)
+
+
+def lines(*texts: Text | None) -> Text:
+    """Several texts shown as one message, one per line (None entries are left out)."""
+    return Text("", parts=tuple(t for t in texts if t is not None))
 
 
 def T(msgid: str, /, **params: Any) -> Text:

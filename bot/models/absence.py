@@ -39,6 +39,7 @@ class Absence(SQLModel, table=True):
     expected_return: ExpectedReturn = enum_field(ExpectedReturn.UNKNOWN)
     expected_return_date: date | None = None
     reported_at: datetime = created_at_field()
+    last_reported_day: date | None = None  # the day the latest report was about
     reported_after_shift_start: bool = False
     citizen_note: str | None = Field(default=None, sa_type=Text)  # health data: consultant only
     doctor_note: bool | None = None  # lægeerklæring, asked on the third working day

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 10:59:38.936262
+Create Date: 2026-11-22 11:04:54.101810
 """
 
 from collections.abc import Sequence
@@ -229,6 +229,7 @@ def upgrade() -> None:
         sa.Column("expected_return", sa.String(length=32), nullable=False),
         sa.Column("expected_return_date", sa.Date(), nullable=True),
         sa.Column("reported_at", sa.DateTime(), nullable=False),
+        sa.Column("last_reported_day", sa.Date(), nullable=True),
         sa.Column("reported_after_shift_start", sa.Boolean(), nullable=False),
         sa.Column("citizen_note", sa.Text(), nullable=True),
         sa.Column("doctor_note", sa.Boolean(), nullable=True),

@@ -1,0 +1,174 @@
+"""The small state machine every flow runs on: one turn, its replies, and where to go next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bot.clock import utcnow
+from bot.models import Conversation, Message
+from bot.outbox import Option, enqueue
+from bot.recipients import Person, Recipient, participant_kind, recipient_for
+from messages import Text, render
+
+DEFAULT_TTL = timedelta(hours=12)  # an unanswered question is forgotten after this
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A numbered answer offered to the reader."""
+
+    value: str
+    label: Text
+
+
+@dataclass
+class Turn:
+    """One inbound message being handled: who sent it, what they wrote, and when."""
+
+    session: Session
+    person: Person
+    inbound: Message
+    reply_to: Recipient  # the sender, on the channel and address they wrote from
+    now: datetime = field(default_factory=utcnow)
+    _conversation: Conversation | None = None
+    _loaded: bool = False
+
+    @property
+    def text(self) -> str:
+        """What the sender wrote."""
+        return self.inbound.body
+
+    @property
+    def conversation(self) -> Conversation | None:
+        """The sender's open conversation, if it has not expired."""
+        if not self._loaded:
+            self._conversation = load_conversation(self.session, self.person, self.now)
+            self._loaded = True
+        return self._conversation
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """What the current conversation has learnt so far."""
+        return dict(self.conversation.context) if self.conversation else {}
+
+    def reply(self, text: Text, *, kind: str, choices: Sequence[Choice] = ()) -> Message:
+        """Answer the sender where they wrote from, in their language."""
+        return say(
+            self.session,
+            self.reply_to,
+            text,
+            kind=kind,
+            choices=choices,
+            key=f"in{self.inbound.id}:{kind}",
+            in_reply_to_id=self.inbound.id,
+        )
+
+    def tell(self, person: Person, text: Text, *, kind: str) -> Message | None:
+        """Send someone else a message caused by this turn (at most once per turn)."""
+        recipient = recipient_for(person)
+        if recipient is None:
+            return None
+        key = f"in{self.inbound.id}:{kind}:{recipient.kind}{recipient.id}"
+        return say(self.session, recipient, text, kind=kind, key=key)
+
+    def goto(self, flow: str, step: str, ttl: timedelta = DEFAULT_TTL, **data: Any) -> None:
+        """Wait for the sender's next message in `flow` at `step`, remembering `data`."""
+        self._conversation = save_conversation(
+            self.session, self.person, flow, step, self.now, ttl, {**self.data, **data}
+        )
+        self._loaded = True
+
+    def finish(self) -> None:
+        """End the sender's conversation."""
+        end_conversation(self.session, self.person)
+        self._conversation = None
+        self._loaded = True
+
+
+def say(
+    session: Session,
+    recipient: Recipient,
+    text: Text,
+    *,
+    kind: str,
+    choices: Sequence[Choice] = (),
+    key: str | None = None,
+    in_reply_to_id: int | None = None,
+    allow_opted_out: bool = False,
+) -> Message:
+    """Render a text in the recipient's language and put it in the outbox."""
+    language = recipient.language
+    return enqueue(
+        session,
+        recipient=recipient,
+        body=render(text, language),
+        kind=kind,
+        options=[Option(c.value, render(c.label, language)) for c in choices],
+        idempotency_key=key,
+        in_reply_to_id=in_reply_to_id,
+        allow_opted_out=allow_opted_out,
+    )
+
+
+def load_conversation(session: Session, person: Person, now: datetime) -> Conversation | None:
+    """The person's conversation if one is open and not expired."""
+    query = select(Conversation).where(
+        Conversation.participant_kind == participant_kind(person),
+        Conversation.participant_id == person.id,
+    )
+    conversation = session.exec(query).first()
+    if conversation is None:
+        return None
+    if conversation.expires_at is not None and conversation.expires_at <= now:
+        session.delete(conversation)
+        session.flush()
+        return None
+    return conversation
+
+
+def save_conversation(
+    session: Session,
+    person: Person,
+    flow: str,
+    step: str,
+    now: datetime,
+    ttl: timedelta,
+    context: dict[str, Any],
+) -> Conversation:
+    """Create or move the person's single conversation row."""
+    query = select(Conversation).where(
+        Conversation.participant_kind == participant_kind(person),
+        Conversation.participant_id == person.id,
+    )
+    conversation = session.exec(query).first()
+    if conversation is None:
+        conversation = Conversation(
+            participant_kind=participant_kind(person),
+            participant_id=person.id or 0,
+            flow=flow,
+            step=step,
+        )
+    conversation.flow = flow
+    conversation.step = step
+    conversation.context = context
+    conversation.expires_at = now + ttl
+    conversation.updated_at = now
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def end_conversation(session: Session, person: Person) -> None:
+    """Forget where the person was."""
+    query = select(Conversation).where(
+        Conversation.participant_kind == participant_kind(person),
+        Conversation.participant_id == person.id,
+    )
+    for conversation in session.exec(query).all():
+        session.delete(conversation)
+    session.flush()
