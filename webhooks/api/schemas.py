@@ -1,0 +1,440 @@
+"""Request and response bodies, layered on the tables' Base classes: Create, Update, Public."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, field_validator
+from pydantic_core import PydanticCustomError
+from sqlmodel import Field, SQLModel
+
+from bot.models import (
+    AbsenceReason,
+    ChannelKind,
+    Direction,
+    ExpectedReturn,
+    MessageStatus,
+    PlacementKind,
+    WeeklySchedule,
+)
+from bot.models.people import CitizenBase, ConsultantBase, EmployerBase, EmployerContactBase
+from bot.models.placement import WEEKDAYS, PlacementBase
+from bot.phones import InvalidPhoneNumber, normalise_phone
+from messages.languages import is_supported
+from webhooks.api.errors import unprocessable
+
+PHONE_REGION = "DK"  # numbers written without a country code are Danish
+MAX_ID = 2**63 - 1  # SQLite cannot bind larger integers
+CHAT_ID_RANGE = (-(2**63), 2**63 - 1)  # Telegram chat ids are stored as BIGINT
+MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000
+API_CHANNELS = ("sms", "telegram")  # voice is for wake-up calls, not a preferred channel
+
+ApiChannel = Literal[ChannelKind.SMS, ChannelKind.TELEGRAM]
+
+
+def _not_null(value: Any) -> Any:
+    """Columns without NULL may be left out of a PATCH, not set to null."""
+    if value is None:
+        raise PydanticCustomError("not_null", "may not be null")
+    return value
+
+
+def _phone(value: str | None) -> str | None:
+    """E.164, so the same number written two ways is one person."""
+    if value is None:
+        return None
+    try:
+        return normalise_phone(value, PHONE_REGION)
+    except InvalidPhoneNumber:
+        raise PydanticCustomError(
+            "phone_number",
+            "not a valid phone number; numbers outside Denmark need their country code",
+        ) from None
+
+
+def _optional_text(value: str | None) -> str | None:
+    """Blank optional text is the same as none."""
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+class ApiInput(SQLModel):
+    """What every request body and query obeys: unknown fields refused, each field checked."""
+
+    model_config = {"extra": "forbid"}
+
+    @field_validator("name", "first_name", check_fields=False)
+    @classmethod
+    def _name(cls, value: str | None) -> str:
+        """Names are shown to people, so whitespace alone is no name."""
+        text: str = _not_null(value).strip()
+        if not text:
+            raise PydanticCustomError("blank", "may not be blank")
+        return text
+
+    @field_validator("last_name", check_fields=False)
+    @classmethod
+    def _last_name(cls, value: str | None) -> str:
+        """Some citizens have one name; the column holds "" then, never null."""
+        text: str = _not_null(value)
+        return text.strip()
+
+    @field_validator("email", "address", "workplace_address", check_fields=False)
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        """Trim optional text."""
+        return _optional_text(value)
+
+    @field_validator("phone", check_fields=False)
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        """Phone numbers identify who texts Makker, so store one canonical form."""
+        return _phone(value)
+
+    @field_validator("telegram_chat_id", check_fields=False)
+    @classmethod
+    def _chat_id(cls, value: int | None) -> int | None:
+        """Chat ids are non-zero and fit the BIGINT column."""
+        low, high = CHAT_ID_RANGE
+        if value is not None and (value == 0 or not low <= value <= high):
+            raise PydanticCustomError("telegram_chat_id", "not a Telegram chat id")
+        return value
+
+    @field_validator("language", check_fields=False)
+    @classmethod
+    def _language(cls, value: str | None) -> str:
+        """Only languages with a message catalog can be spoken."""
+        code: str = _not_null(value).strip().lower()
+        if not is_supported(code):
+            raise PydanticCustomError("language", "not a supported language code")
+        return code
+
+    @field_validator("preferred_channel", mode="before", check_fields=False)
+    @classmethod
+    def _channel(cls, value: Any) -> Any:
+        """A readable error instead of the enum's repr."""
+        if value is not None and value not in API_CHANNELS:
+            raise PydanticCustomError("channel", "must be sms or telegram")
+        return value
+
+    @field_validator("cvr", check_fields=False)
+    @classmethod
+    def _cvr(cls, value: str | None) -> str | None:
+        """A CVR number is 8 digits; people often write it with spaces."""
+        text = _optional_text(value)
+        if text is None:
+            return None
+        digits = text.replace(" ", "")
+        if len(digits) != 8 or not digits.isascii() or not digits.isdigit():
+            raise PydanticCustomError("cvr", "a CVR number is 8 digits")
+        return digits
+
+    @field_validator("schedule", check_fields=False)
+    @classmethod
+    def _schedule(cls, value: WeeklySchedule | None) -> WeeklySchedule:
+        """Shifts are Danish wall-clock times; a zone would shift every wake-up."""
+        schedule: WeeklySchedule = _not_null(value)
+        for day in WEEKDAYS:
+            shift = getattr(schedule, day)
+            if shift is not None and (shift.start.tzinfo or shift.end.tzinfo):
+                raise PydanticCustomError(
+                    "wall_clock_time", 'times are wall-clock times like "08:00", without a zone'
+                )
+        return schedule
+
+    @field_validator(
+        "preferred_channel", "kind", "start_date", "contact_id", "citizen_id", check_fields=False
+    )
+    @classmethod
+    def _required(cls, value: Any) -> Any:
+        """Refuse null for columns that have no NULL."""
+        return _not_null(value)
+
+
+def check_channel(
+    *, preferred_channel: ChannelKind, telegram_chat_id: int | None, changed: set[str]
+) -> None:
+    """Telegram needs a chat to write to; checked on the merged state of create or update."""
+    if preferred_channel == ChannelKind.TELEGRAM and telegram_chat_id is None:
+        if "telegram_chat_id" in changed and "preferred_channel" not in changed:
+            raise unprocessable(
+                "telegram_chat_id", "is needed while preferred_channel is telegram", None
+            )
+        raise unprocessable(
+            "preferred_channel", "telegram needs a telegram_chat_id", preferred_channel.value
+        )
+
+
+def check_dates(*, start_date: date, end_date: date | None, changed: set[str]) -> None:
+    """A placement cannot end before it starts."""
+    if end_date is not None and end_date < start_date:
+        if "start_date" in changed and "end_date" not in changed:
+            raise unprocessable("start_date", "must not be after end_date", start_date.isoformat())
+        raise unprocessable("end_date", "must not be before start_date", end_date.isoformat())
+
+
+# -- consultants -----------------------------------------------------------------------------
+
+
+class ConsultantCreate(ApiInput, ConsultantBase):
+    """A new job consultant; language defaults to the jobcentre's."""
+
+    preferred_channel: ApiChannel = ChannelKind.SMS
+
+
+class ConsultantUpdate(ApiInput):
+    """Fields to change; a field left out stays as it is, null clears an optional one."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=20)
+    telegram_chat_id: int | None = None
+    language: str | None = Field(default=None, max_length=8)
+    preferred_channel: ApiChannel | None = None
+
+
+class ConsultantPublic(ConsultantBase):
+    """A consultant as the API shows one."""
+
+    id: int
+    active: bool
+    opted_out_at: datetime | None
+    created_at: datetime
+
+
+# -- employers and their contact persons ----------------------------------------------------
+
+
+class EmployerCreate(ApiInput, EmployerBase):
+    """A new company."""
+
+
+class EmployerUpdate(ApiInput):
+    """Fields to change; null clears an optional one."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    cvr: str | None = Field(default=None, max_length=16)
+    address: str | None = Field(default=None, max_length=300)
+
+
+class EmployerPublic(EmployerBase):
+    """A company as the API shows one."""
+
+    id: int
+    active: bool
+    created_at: datetime
+
+
+class ContactCreate(ApiInput, EmployerContactBase):
+    """A new contact person at a company; language defaults to the jobcentre's."""
+
+    preferred_channel: ApiChannel = ChannelKind.SMS
+
+
+class ContactUpdate(ApiInput):
+    """Fields to change; null clears an optional one."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    phone: str | None = Field(default=None, max_length=20)
+    telegram_chat_id: int | None = None
+    language: str | None = Field(default=None, max_length=8)
+    preferred_channel: ApiChannel | None = None
+
+
+class ContactPublic(EmployerContactBase):
+    """A contact person as the API shows one."""
+
+    id: int
+    employer_id: int
+    active: bool
+    opted_out_at: datetime | None
+    created_at: datetime
+
+
+# -- citizens --------------------------------------------------------------------------------
+
+
+class CitizenCreate(ApiInput, CitizenBase):
+    """A new citizen; language defaults to the jobcentre's."""
+
+    preferred_channel: ApiChannel = ChannelKind.SMS
+    consultant_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class CitizenUpdate(ApiInput):
+    """Fields to change; null clears an optional one (consultant_id too)."""
+
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=20)
+    telegram_chat_id: int | None = None
+    language: str | None = Field(default=None, max_length=8)
+    preferred_channel: ApiChannel | None = None
+    consultant_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class CitizenPublic(CitizenBase):
+    """A citizen as the API shows one."""
+
+    id: int
+    consultant_id: int | None
+    active: bool
+    opted_out_at: datetime | None
+    created_at: datetime
+
+
+# -- placements ------------------------------------------------------------------------------
+
+
+class PlacementCreate(ApiInput, PlacementBase):
+    """A new placement; the employer is the contact person's."""
+
+    citizen_id: int = Field(ge=1, le=MAX_ID)
+    contact_id: int = Field(ge=1, le=MAX_ID)
+    schedule: WeeklySchedule = Field(
+        description='Worked weekdays with start and end, e.g. {"mon": {"start": "08:00", '
+        '"end": "15:30"}}; a day left out is a day off; {} for irregular hours'
+    )
+
+
+class PlacementUpdate(ApiInput):
+    """Fields to change; a new contact_id moves the placement to that contact's employer."""
+
+    kind: PlacementKind | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    workplace_address: str | None = Field(default=None, max_length=300)
+    contact_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    schedule: WeeklySchedule | None = None
+
+
+class PlacementPublic(PlacementBase):
+    """A placement as the API shows one."""
+
+    id: int
+    citizen_id: int
+    contact_id: int
+    employer_id: int
+    schedule: WeeklySchedule
+    active: bool
+    created_at: datetime
+
+
+# -- history ---------------------------------------------------------------------------------
+
+
+class AbsencePublic(SQLModel):
+    """A sick episode for the consultant's case file (includes the citizen's own note)."""
+
+    id: int
+    citizen_id: int
+    reason: AbsenceReason
+    first_day: date
+    expected_return: ExpectedReturn
+    expected_return_date: date | None
+    reported_at: datetime
+    reported_after_shift_start: bool
+    citizen_note: str | None
+    doctor_note: bool | None
+    third_day_alerted: bool
+    closed_at: datetime | None
+    return_day: date | None
+
+
+class MessagePublic(SQLModel):
+    """One message to or from the citizen, with its delivery state."""
+
+    id: int
+    direction: Direction
+    channel: ChannelKind
+    kind: str
+    language: str
+    status: MessageStatus
+    provider_id: str | None
+    body: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+# -- lists -----------------------------------------------------------------------------------
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(BaseModel, Generic[ItemT]):
+    """One page of a list, with the total so a client knows when to stop."""
+
+    data: list[ItemT]
+    count: int = Field(description="How many rows match, over all pages")
+
+
+class ConsultantsPublic(Page[ConsultantPublic]):
+    """A page of consultants."""
+
+
+class EmployersPublic(Page[EmployerPublic]):
+    """A page of employers."""
+
+
+class ContactsPublic(Page[ContactPublic]):
+    """A page of contact persons."""
+
+
+class CitizensPublic(Page[CitizenPublic]):
+    """A page of citizens."""
+
+
+class PlacementsPublic(Page[PlacementPublic]):
+    """A page of placements."""
+
+
+class AbsencesPublic(Page[AbsencePublic]):
+    """A page of absences, newest first."""
+
+
+class MessagesPublic(Page[MessagePublic]):
+    """A page of messages, newest first."""
+
+
+class ListQuery(ApiInput):
+    """Paging for every list."""
+
+    limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="Rows per page")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Rows to skip")
+
+
+class ActiveListQuery(ListQuery):
+    """Paging, and whether deactivated rows are wanted too."""
+
+    include_inactive: bool = Field(default=False, description="Also list deactivated rows")
+
+
+class ConsultantQuery(ActiveListQuery):
+    """Filters for consultants."""
+
+    phone: str | None = Field(default=None, description="Any common way of writing the number")
+
+
+class EmployerQuery(ActiveListQuery):
+    """Filters for employers."""
+
+    cvr: str | None = None
+
+
+class CitizenQuery(ActiveListQuery):
+    """Filters for citizens."""
+
+    consultant_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    phone: str | None = Field(default=None, description="Any common way of writing the number")
+
+
+class PlacementQuery(ActiveListQuery):
+    """Filters for placements."""
+
+    citizen_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    contact_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    employer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    kind: PlacementKind | None = None
