@@ -1,5 +1,24 @@
-"""Placeholder REST API router, replaced by the implementation."""
+"""The REST API for jobcentre case systems, under /api/v1; every endpoint needs an API key."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, status
+from fastapi.routing import APIRoute
 
-router = APIRouter(prefix="/api/v1")
+from webhooks.api import citizens, consultants, contacts, employers, history, placements
+from webhooks.api.auth import current_jobcentre_id
+
+
+def operation_id(route: APIRoute) -> str:
+    """Short operation ids (create_citizen, …) so generated clients read well."""
+    return route.name
+
+
+router = APIRouter(
+    prefix="/api/v1",
+    dependencies=[Depends(current_jobcentre_id)],
+    responses={status.HTTP_401_UNAUTHORIZED: {"description": "Missing, unknown or revoked key"}},
+    generate_unique_id_function=operation_id,
+)
+for module in (consultants, employers, contacts, citizens, placements, history):
+    router.include_router(module.router)
+
+__all__ = ["router"]
