@@ -55,7 +55,7 @@ def route(session: Session, message: Message, inbound: Inbound) -> None:
     turn = Turn(session=session, person=person, inbound=message, reply_to=reply_to, now=utcnow())
 
     word = command(message.body)
-    if person.opted_out_at is not None and word != Intent.START:
+    if person.opted_out_at is not None and word not in {Intent.START, Intent.STOP}:
         return  # they asked for silence; the message is kept, nothing is sent
     if word == Intent.STOP:
         global_commands.stop(turn)

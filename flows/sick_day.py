@@ -36,6 +36,7 @@ from flows.attendance import (
     next_work_day,
     reported_after_start,
     work_days_between,
+    works_on,
 )
 from flows.engine import Choice, Turn, save_conversation, say
 from flows.people import PlacementView, consultant_of, current_placements, unique_contacts
@@ -416,3 +417,24 @@ def _episodes_since(session: Session, citizen: Citizen, since: date) -> int:
         Absence.citizen_id == citizen.id, col(Absence.first_day) > since
     )
     return int(session.exec(query).one())
+
+
+def check_open_absences(session: Session, now: datetime) -> int:
+    """The scheduler's daily look at open absences: day three alerts even if nobody writes."""
+    today = local(now).date()
+    query = (
+        select(Absence, Citizen)
+        .join(Citizen, col(Citizen.id) == Absence.citizen_id)
+        .where(col(Absence.closed_at).is_(None), col(Absence.third_day_alerted).is_(False))
+    )
+    alerted = 0
+    for absence, citizen in session.exec(query).all():
+        if not citizen.active or absence.first_day > today:
+            continue
+        views = current_placements(session, citizen, today)
+        if not works_on(views, today):
+            continue
+        if work_days_between(views, absence.first_day, today) >= THIRD_DAY:
+            ask_for_doctor_note(session, citizen, absence, views, now, key=f"tick{today}")
+            alerted += 1
+    return alerted

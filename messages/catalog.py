@@ -62,8 +62,14 @@ def render(text: Text, lang: str | None = None) -> str:
         template = catalog.ngettext(text.msgid, text.plural, text.n)
     else:
         template = catalog.gettext(text.msgid)
-    params = {
-        key: render(value, code) if isinstance(value, Text) else format_value(value, code)
-        for key, value in text.params.items()
-    }
+    params = {key: format_value(_resolve(value, code), code) for key, value in text.params.items()}
     return template.format(**params)
+
+
+def _resolve(value: object, code: str) -> object:
+    """Render nested texts (also inside lists) before locale formatting."""
+    if isinstance(value, Text):
+        return render(value, code)
+    if isinstance(value, list | tuple):
+        return [_resolve(item, code) for item in value]
+    return value

@@ -23,7 +23,7 @@ from bot.models import (
     WeeklySchedule,
 )
 
-_numbers = itertools.count(20_00_00_01)
+_numbers = itertools.count(40_10_00_01)
 
 
 def next_phone() -> str:

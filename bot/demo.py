@@ -1,0 +1,111 @@
+"""Demo data: one jobcentre with a consultant, an employer and two citizens (Danish, Turkish)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlmodel import Session, select
+
+from bot.apikeys import create_api_key
+from bot.models import (
+    Citizen,
+    Consultant,
+    Employer,
+    EmployerContact,
+    Jobcentre,
+    Placement,
+    PlacementKind,
+    Shift,
+    WeeklySchedule,
+)
+
+DEMO_JOBCENTRE = "Jobcenter Demo (Høje-Taastrup)"
+CONSULTANT_PHONE = "+4520123401"
+CONTACT_PHONE = "+4520123402"
+DANISH_CITIZEN_PHONE = "+4520123403"
+TURKISH_CITIZEN_PHONE = "+4520123404"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What `makker demo` created; the API key is shown once."""
+
+    jobcentre_id: int
+    api_key: str
+
+
+def has_any_jobcentre(session: Session) -> bool:
+    """An empty database is the signal to create demo data on first start."""
+    return session.exec(select(Jobcentre.id)).first() is not None
+
+
+def _weekdays(start: time, end: time) -> dict[str, object]:
+    """Monday to Friday, same hours."""
+    shift = Shift(start=start, end=end)
+    return WeeklySchedule(mon=shift, tue=shift, wed=shift, thu=shift, fri=shift).to_json()
+
+
+def create_demo(session: Session, *, today: date) -> DemoResult:
+    """Create the demo cast and return the jobcentre id with a fresh API key."""
+    jobcentre = Jobcentre(name=DEMO_JOBCENTRE)
+    session.add(jobcentre)
+    session.flush()
+    assert jobcentre.id is not None
+    consultant = Consultant(
+        jobcentre_id=jobcentre.id, name="Mette Jensen", phone=CONSULTANT_PHONE, language="da"
+    )
+    employer = Employer(
+        jobcentre_id=jobcentre.id,
+        name="Bageriet Solsikken ApS",
+        cvr="12345678",
+        address="Torvet 3, 2630 Taastrup",
+    )
+    session.add_all([consultant, employer])
+    session.flush()
+    assert employer.id is not None
+    contact = EmployerContact(
+        jobcentre_id=jobcentre.id,
+        employer_id=employer.id,
+        name="Lars Holm",
+        phone=CONTACT_PHONE,
+        language="da",
+    )
+    sara = Citizen(
+        jobcentre_id=jobcentre.id,
+        consultant_id=consultant.id,
+        first_name="Sara",
+        last_name="Hansen",
+        phone=DANISH_CITIZEN_PHONE,
+        language="da",
+    )
+    ayse = Citizen(
+        jobcentre_id=jobcentre.id,
+        consultant_id=consultant.id,
+        first_name="Ayşe",
+        last_name="Yılmaz",
+        phone=TURKISH_CITIZEN_PHONE,
+        language="tr",
+    )
+    session.add_all([contact, sara, ayse])
+    session.flush()
+    for citizen, kind, hours in (
+        (sara, PlacementKind.LOENTILSKUD, (time(7, 0), time(14, 30))),
+        (ayse, PlacementKind.VIRKSOMHEDSPRAKTIK, (time(8, 0), time(15, 30))),
+    ):
+        assert citizen.id is not None and contact.id is not None
+        session.add(
+            Placement(
+                jobcentre_id=jobcentre.id,
+                citizen_id=citizen.id,
+                contact_id=contact.id,
+                employer_id=employer.id,
+                kind=kind,
+                start_date=today,
+                workplace_address=employer.address,
+                schedule=_weekdays(*hours),
+            )
+        )
+    key = create_api_key(session, jobcentre_id=jobcentre.id, name="demo")
+    session.flush()
+    return DemoResult(jobcentre_id=jobcentre.id, api_key=key)
