@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
+import os
+import re
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,7 +19,6 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.request import BaseRequest
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.base import ChannelError, OutboundMessage, SendResult
 from bot.outbox import Option
@@ -26,7 +26,12 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# PTB 22.2+ deprecates int durations (RetryAfter warns on every flood-control answer) and
+# takes timedelta when this is set; opting in now is what PTB asks and what PTB 23 will do.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 MAX_REASON = 200
+CHAT_ID = re.compile(r"-?\d{1,20}")  # private chats positive, groups and channels negative
 
 
 class TelegramChannel:
@@ -46,10 +51,9 @@ class TelegramChannel:
 
     async def send(self, message: OutboundMessage) -> SendResult:
         """Send one text, with buttons for the options; errors become ChannelError."""
-        try:
-            chat_id = int(message.address)
-        except ValueError:
-            raise ChannelError("telegram address is not a chat id", retryable=False) from None
+        if not CHAT_ID.fullmatch(message.address):
+            raise ChannelError("telegram address is not a chat id", retryable=False)
+        chat_id = int(message.address)
         try:
             bot = await self._ready_bot()
             sent = await bot.send_message(
@@ -101,8 +105,6 @@ def keyboard(options: tuple[Option, ...]) -> InlineKeyboardMarkup | None:
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
-    """RetryAfter.retry_after is an int today and a timedelta in PTB 23; accept both."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)  # the int form is deprecated
-        value = exc.retry_after
+    """Seconds to wait: a timedelta with PTB_TIMEDELTA (and in PTB 23), else an int."""
+    value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,17 @@
+"""Fixtures for the bot package's tests: the provider stubs."""
+
+from tests.fakes.fixtures import (
+    provider_settings,
+    stub_settings,
+    telegram_stub,
+    twilio_http_client,
+    twilio_stub,
+)
+
+__all__ = [
+    "provider_settings",
+    "stub_settings",
+    "telegram_stub",
+    "twilio_http_client",
+    "twilio_stub",
+]
