@@ -1,0 +1,299 @@
+"""Claim due outbox rows atomically, send them through their channel, record what happened.
+
+Delivery is at-least-once: a row is marked `sending` before the provider is called and its
+outcome recorded after. If a worker dies in between, `reconcile_stale` puts the row back to
+`pending`, so a message whose provider call was in flight at that moment may be sent twice;
+no other path sends a row twice, and no row is ever lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import col
+
+from bot.channels.base import Channel, ChannelError, OutboundMessage, SendResult
+from bot.clock import utcnow
+from bot.db.engine import is_sqlite
+from bot.models import ChannelKind, Direction, Message, MessageStatus
+from bot.outbox import Option
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 3600.0
+JITTER = 0.2  # ±20 %, so retries after an outage do not arrive in one burst
+DEFAULT_CONCURRENCY = 10
+MAX_ERROR_LENGTH = 500  # Message.last_error column size
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatcher pass did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        """Rows claimed and settled in the pass."""
+        return self.sent + self.retried + self.failed
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """A claimed row: what the channel needs, and the attempts made before this one."""
+
+    message: OutboundMessage
+    attempts: int
+
+
+class Dispatcher:
+    """Sends due outbox rows; several dispatchers may share one database safely."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        channels: Mapping[ChannelKind, Channel],
+        settings: Settings,
+        rng: random.Random | None = None,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> None:
+        self.engine = engine
+        self.channels = dict(channels)
+        self.settings = settings
+        self.rng = rng or random.Random()
+        self.concurrency = concurrency
+
+    def claim(self, limit: int) -> list[OutboundMessage]:
+        """Mark up to `limit` due rows `sending` and return them; no row goes to two callers."""
+        return [c.message for c in self._claim(limit)]
+
+    async def dispatch_once(self) -> DispatchReport:
+        """Claim one batch, send it concurrently, and record each row's outcome."""
+        report = DispatchReport()
+        claimed = self._claim(self.settings.dispatch_batch_size)
+        if not claimed:
+            return report
+        semaphore = asyncio.Semaphore(self.concurrency)
+
+        async def one(row: _Claimed) -> None:
+            async with semaphore:
+                outcome = await self._send(row.message)
+            self._settle(row, outcome, report)
+
+        await asyncio.gather(*(one(row) for row in claimed))
+        return report
+
+    def reconcile_stale(self) -> int:
+        """Put rows stuck in `sending` (their worker died) back to `pending`; returns how many."""
+        now = utcnow()
+        cutoff = now - timedelta(seconds=self.settings.dispatch_stale_after_seconds)
+        stale = (
+            (col(Message.direction) == Direction.OUTBOUND)
+            & (col(Message.status) == MessageStatus.SENDING)
+            & (col(Message.updated_at) < cutoff)
+        )
+        exhausted = col(Message.attempts) + 1 >= self.settings.dispatch_max_attempts
+        with _write_transaction(self.engine) as conn:
+            # The lost attempt counts, so a message that kills its worker cannot loop forever.
+            gave_up = conn.execute(
+                update(Message)
+                .where(stale & exhausted)
+                .values(
+                    status=MessageStatus.FAILED,
+                    attempts=col(Message.attempts) + 1,
+                    next_attempt_at=None,
+                    last_error="worker stopped while sending; gave up",
+                    updated_at=now,
+                )
+            ).rowcount
+            retried = conn.execute(
+                update(Message)
+                .where(stale)
+                .values(
+                    status=MessageStatus.PENDING,
+                    attempts=col(Message.attempts) + 1,
+                    next_attempt_at=now,
+                    last_error="worker stopped while sending",
+                    updated_at=now,
+                )
+            ).rowcount
+        if gave_up or retried:
+            log.warning("reconciled stale outbox rows: %s retried, %s failed", retried, gave_up)
+        return int(gave_up + retried)
+
+    async def aclose(self) -> None:
+        """Release the channels' connections (call on the loop that dispatched)."""
+        for channel in {id(c): c for c in self.channels.values()}.values():
+            closer = getattr(channel, "aclose", None)
+            if closer is not None:
+                await closer()
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds before retry number `attempts`: doubling, jittered, capped at an hour."""
+        base = self.settings.dispatch_backoff_seconds * 2 ** (attempts - 1)
+        jittered: float = base * self.rng.uniform(1 - JITTER, 1 + JITTER)
+        return min(jittered, MAX_BACKOFF_SECONDS)
+
+    def _claim(self, limit: int) -> list[_Claimed]:
+        """Select due rows and flip them to `sending` in one write transaction."""
+        now = utcnow()
+        due = (
+            select(
+                col(Message.id),
+                col(Message.channel),
+                col(Message.address),
+                col(Message.body),
+                col(Message.options),
+                col(Message.idempotency_key),
+                col(Message.attempts),
+            )
+            .where(
+                col(Message.direction) == Direction.OUTBOUND,
+                col(Message.status) == MessageStatus.PENDING,
+                col(Message.next_attempt_at) <= now,
+            )
+            .order_by(col(Message.next_attempt_at), col(Message.id))
+            .limit(limit)
+            # PostgreSQL: rows another worker is claiming right now are skipped, not waited
+            # for. SQLite ignores this; its BEGIN IMMEDIATE serialises claimers instead.
+            .with_for_update(skip_locked=True)
+        )
+        with _write_transaction(self.engine) as conn:
+            rows = conn.execute(due).all()
+            if not rows:
+                return []
+            taken = set(
+                conn.execute(
+                    update(Message)
+                    .where(
+                        col(Message.id).in_([r.id for r in rows]),
+                        col(Message.status) == MessageStatus.PENDING,
+                    )
+                    .values(status=MessageStatus.SENDING, updated_at=now)
+                    .returning(col(Message.id))
+                ).scalars()
+            )
+        return [_claimed(r) for r in rows if r.id in taken]
+
+    async def _send(self, message: OutboundMessage) -> SendResult | ChannelError:
+        """Hand one message to its channel; every failure becomes a ChannelError value."""
+        channel = self.channels.get(message.channel)
+        if channel is None:
+            return ChannelError(f"no channel for {message.channel}", retryable=False)
+        try:
+            return await channel.send(message)
+        except ChannelError as exc:
+            return exc
+        except Exception as exc:  # a bug or surprise in a channel must not stall the batch
+            log.warning(
+                "channel %s raised %s for outbox message %s",
+                channel.name,
+                type(exc).__name__,
+                message.id,
+            )
+            log.debug("channel failure detail", exc_info=exc)
+            return ChannelError(f"unexpected {type(exc).__name__}", retryable=True)
+
+    def _settle(
+        self, row: _Claimed, outcome: SendResult | ChannelError, report: DispatchReport
+    ) -> None:
+        """Record one outcome; a failure to record leaves the row to reconcile_stale."""
+        try:
+            status = self._record(row, outcome)
+        except Exception:
+            log.exception("could not record the outcome of outbox message %s", row.message.id)
+            return
+        if status == MessageStatus.SENT:
+            report.sent += 1
+        elif status == MessageStatus.PENDING:
+            report.retried += 1
+        elif status == MessageStatus.FAILED:
+            report.failed += 1
+
+    def _record(self, row: _Claimed, outcome: SendResult | ChannelError) -> MessageStatus | None:
+        """Write the outcome; returns the new status, or None when the row had moved on."""
+        now = utcnow()
+        attempts = row.attempts + 1
+        values: dict[str, Any] = {"attempts": attempts, "updated_at": now}
+        # A row reconciled back to pending while we were slow is still ours to settle.
+        settleable = [MessageStatus.SENDING, MessageStatus.PENDING]
+        if isinstance(outcome, SendResult):
+            status = MessageStatus.SENT
+            values |= {"provider_id": outcome.provider_id, "sent_at": now, "next_attempt_at": None}
+        elif outcome.retryable and attempts < self.settings.dispatch_max_attempts:
+            status = MessageStatus.PENDING
+            delay = max(self.backoff(attempts), outcome.retry_after or 0.0)
+            values |= {"next_attempt_at": now + timedelta(seconds=delay)}
+            values |= {"last_error": outcome.reason[:MAX_ERROR_LENGTH]}
+            settleable = [MessageStatus.SENDING]
+        else:
+            status = MessageStatus.FAILED
+            values |= {"next_attempt_at": None, "last_error": outcome.reason[:MAX_ERROR_LENGTH]}
+            settleable = [MessageStatus.SENDING]
+        with _write_transaction(self.engine) as conn:
+            changed = conn.execute(
+                update(Message)
+                .where(col(Message.id) == row.message.id, col(Message.status).in_(settleable))
+                .values(status=status, **values)
+            ).rowcount
+        if not changed:
+            log.warning("outbox message %s changed while sending; left as it is", row.message.id)
+            return None
+        log.info(
+            "outbox message %s: %s (attempt %s)%s",
+            row.message.id,
+            status,
+            attempts,
+            "" if isinstance(outcome, SendResult) else f": {outcome.reason}",
+        )
+        return status
+
+
+def _claimed(row: Any) -> _Claimed:
+    """Turn a selected row into the channel-neutral message a channel sends."""
+    message = OutboundMessage(
+        id=row.id,
+        channel=ChannelKind(row.channel),
+        address=row.address,
+        body=row.body,
+        options=_options(row.options),
+        idempotency_key=row.idempotency_key,
+    )
+    return _Claimed(message=message, attempts=row.attempts)
+
+
+def _options(stored: Sequence[Mapping[str, Any]] | None) -> tuple[Option, ...]:
+    """Options as stored by bot.outbox.enqueue (value/label dicts)."""
+    return tuple(Option(value=str(o["value"]), label=str(o["label"])) for o in stored or ())
+
+
+@contextmanager
+def _write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the write lock from its first statement on SQLite.
+
+    SQLite in WAL mode upgrades a deferred (read) transaction to a writer only if no one
+    committed in between, failing with "database is locked" otherwise; BEGIN IMMEDIATE takes
+    the write lock up front (waiting up to busy_timeout) so the claim reads what it updates.
+    """
+    with engine.connect() as conn:
+        if is_sqlite(engine):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
