@@ -30,7 +30,7 @@ messages-extract: install
 		-o messages/makker.pot bot flows messages scheduler webhooks
 
 messages-update: messages-extract
-	$(BIN)/pybabel update --no-fuzzy-matching -D makker -i messages/makker.pot -d messages/locale
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D makker -i messages/makker.pot -d messages/locale
 
 clean:
 	rm -rf $(VENV) build *.egg-info makker.db makker.db-wal makker.db-shm

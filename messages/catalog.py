@@ -53,7 +53,7 @@ def translations(code: str) -> gettext.NullTranslations:
 def render(text: Text, lang: str | None = None) -> str:
     """The text in the reader's language, with parameters formatted for their locale."""
     code = language(lang or DEFAULT_LANGUAGE).code
-    if text.parts:
+    if text.parts or not text.msgid:  # lines(); gettext("") would return the catalog header
         return "\n".join(render(part, code) for part in text.parts)
     catalog = translations(code)
     if text.verbatim:
