@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from httpx import Response
+from httpx2 import Response
 from sqlmodel import Session
 
 from bot.models import Jobcentre
@@ -64,7 +64,7 @@ def assert_conflict(response: Response, field: str) -> None:
 
 def api_operations() -> list[tuple[str, str]]:
     """(method, path template) of every REST API operation, read from the OpenAPI document."""
-    settings = Settings(_env_file=None, database_url="sqlite://", demo_data=False)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url="sqlite://", demo_data=False)
     paths = create_app(settings).openapi()["paths"]
     return [
         (method, path) for path, item in paths.items() if path.startswith(API) for method in item

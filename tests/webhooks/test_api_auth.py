@@ -11,11 +11,17 @@ from sqlmodel import Session, select
 
 from bot.apikeys import create_api_key, find_jobcentre_id
 from bot.clock import utcnow
-from bot.models import ApiKey
+from bot.models import ApiKey, Jobcentre
 from tests.factories import make_citizen, make_jobcentre
 from tests.webhooks.api_helpers import API, api_operations, make_tenant
 
 API_OPERATIONS = api_operations()
+
+
+def _id(jobcentre: Jobcentre) -> int:
+    """A flushed jobcentre's id."""
+    assert jobcentre.id is not None
+    return jobcentre.id
 
 
 def _concrete(path: str) -> str:
@@ -25,7 +31,7 @@ def _concrete(path: str) -> str:
 
 def test_create_api_key_returns_the_key_once_and_stores_its_hash(session: Session) -> None:
     jobcentre = make_jobcentre(session)
-    key = create_api_key(session, jobcentre_id=jobcentre.id, name="KMD Nexus")
+    key = create_api_key(session, jobcentre_id=_id(jobcentre), name="KMD Nexus")
     session.commit()
 
     assert key.startswith("mk_")
@@ -39,14 +45,14 @@ def test_create_api_key_returns_the_key_once_and_stores_its_hash(session: Sessio
 
 def test_keys_are_unique(session: Session) -> None:
     jobcentre = make_jobcentre(session)
-    keys = {create_api_key(session, jobcentre_id=jobcentre.id, name=f"k{i}") for i in range(5)}
+    keys = {create_api_key(session, jobcentre_id=_id(jobcentre), name=f"k{i}") for i in range(5)}
     assert len(keys) == 5
 
 
 def test_find_jobcentre_id(session: Session) -> None:
     first, second = make_jobcentre(session), make_jobcentre(session, name="Jobcenter Aarhus")
-    key_one = create_api_key(session, jobcentre_id=first.id, name="one")
-    key_two = create_api_key(session, jobcentre_id=second.id, name="two")
+    key_one = create_api_key(session, jobcentre_id=_id(first), name="one")
+    key_two = create_api_key(session, jobcentre_id=_id(second), name="two")
     session.commit()
 
     assert find_jobcentre_id(session, key_one) == first.id
@@ -58,7 +64,7 @@ def test_find_jobcentre_id(session: Session) -> None:
 
 def test_find_jobcentre_id_ignores_revoked_keys(session: Session) -> None:
     jobcentre = make_jobcentre(session)
-    key = create_api_key(session, jobcentre_id=jobcentre.id, name="old")
+    key = create_api_key(session, jobcentre_id=_id(jobcentre), name="old")
     row = session.exec(select(ApiKey)).one()
     row.revoked_at = utcnow()
     session.commit()
@@ -125,7 +131,7 @@ def test_bearer_and_header_keys_both_work(client: TestClient, session: Session) 
 
 def test_a_key_created_by_the_helper_authenticates(client: TestClient, session: Session) -> None:
     jobcentre = make_jobcentre(session)
-    key = create_api_key(session, jobcentre_id=jobcentre.id, name="case system")
+    key = create_api_key(session, jobcentre_id=_id(jobcentre), name="case system")
     session.commit()
 
     response = client.get(f"{API}/citizens", headers={"Authorization": f"Bearer {key}"})

@@ -208,15 +208,22 @@ class ConsultantPublic(ConsultantBase):
 # -- employers and their contact persons ----------------------------------------------------
 
 
+def _cvr_field() -> Any:
+    """The CVR field, roomy enough for the number written with spaces."""
+    return Field(default=None, max_length=16, description='8 digits; "12 34 56 78" is accepted')
+
+
 class EmployerCreate(ApiInput, EmployerBase):
     """A new company."""
+
+    cvr: str | None = _cvr_field()
 
 
 class EmployerUpdate(ApiInput):
     """Fields to change; null clears an optional one."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    cvr: str | None = Field(default=None, max_length=16)
+    cvr: str | None = _cvr_field()
     address: str | None = Field(default=None, max_length=300)
 
 
