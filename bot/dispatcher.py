@@ -82,16 +82,22 @@ class Dispatcher:
 
     async def dispatch_once(self) -> DispatchReport:
         """Claim one batch, send it concurrently, and record each row's outcome."""
+        # Database work runs in threads: on SQLite a claim may wait for the write lock, and
+        # this coroutine usually shares its event loop with the web app.
         report = DispatchReport()
-        claimed = self._claim(self.settings.dispatch_batch_size)
-        if not claimed:
-            return report
+        claimed = await asyncio.to_thread(self._claim, self.settings.dispatch_batch_size)
         semaphore = asyncio.Semaphore(self.concurrency)
 
         async def one(row: _Claimed) -> None:
             async with semaphore:
                 outcome = await self._send(row.message)
-            self._settle(row, outcome, report)
+            status = await asyncio.to_thread(self._settle, row, outcome)
+            if status == MessageStatus.SENT:
+                report.sent += 1
+            elif status == MessageStatus.PENDING:
+                report.retried += 1
+            elif status == MessageStatus.FAILED:
+                report.failed += 1
 
         await asyncio.gather(*(one(row) for row in claimed))
         return report
@@ -207,21 +213,13 @@ class Dispatcher:
             log.debug("channel failure detail", exc_info=exc)
             return ChannelError(f"unexpected {type(exc).__name__}", retryable=True)
 
-    def _settle(
-        self, row: _Claimed, outcome: SendResult | ChannelError, report: DispatchReport
-    ) -> None:
+    def _settle(self, row: _Claimed, outcome: SendResult | ChannelError) -> MessageStatus | None:
         """Record one outcome; a failure to record leaves the row to reconcile_stale."""
         try:
-            status = self._record(row, outcome)
+            return self._record(row, outcome)
         except Exception:
             log.exception("could not record the outcome of outbox message %s", row.message.id)
-            return
-        if status == MessageStatus.SENT:
-            report.sent += 1
-        elif status == MessageStatus.PENDING:
-            report.retried += 1
-        elif status == MessageStatus.FAILED:
-            report.failed += 1
+            return None
 
     def _record(self, row: _Claimed, outcome: SendResult | ChannelError) -> MessageStatus | None:
         """Write the outcome; returns the new status, or None when the row had moved on."""

@@ -8,10 +8,12 @@ import random
 import re
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from bot.channels.base import Channel, ChannelError, OutboundMessage, SendResult
@@ -381,6 +383,33 @@ def test_a_failing_row_does_not_block_or_lose_the_others(
     exploded = row(engine, ids[1])
     assert exploded.last_error == "unexpected RuntimeError"  # not the exception text
     assert exploded.next_attempt_at == utcnow() + timedelta(seconds=5)
+
+
+def test_an_outcome_that_cannot_be_recorded_is_left_for_reconcile(
+    engine: Engine,
+    dispatch_settings: Settings,
+    session: Session,
+    clock: time_machine.Coordinates,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The database hiccups for one row: the others are recorded, that one is not lost."""
+    unlucky, fine = queue(session), queue(session)
+    dispatcher = Dispatcher(engine, {ChannelKind.SMS: SandboxChannel()}, dispatch_settings)
+    record = dispatcher._record
+
+    def flaky(row: Any, outcome: Any) -> MessageStatus | None:
+        if row.message.id == unlucky:
+            raise OperationalError("UPDATE message …", {}, Exception("connection lost"))
+        return record(row, outcome)
+
+    monkeypatch.setattr(dispatcher, "_record", flaky)
+    assert run(dispatcher) == DispatchReport(sent=1)
+    assert row(engine, fine).status == MessageStatus.SENT
+    assert row(engine, unlucky).status == MessageStatus.SENDING
+
+    clock.shift(timedelta(seconds=dispatch_settings.dispatch_stale_after_seconds + 1))
+    assert dispatcher.reconcile_stale() == 1
+    assert row(engine, unlucky).status == MessageStatus.PENDING
 
 
 def test_a_channel_kind_without_a_channel_fails_the_row(
