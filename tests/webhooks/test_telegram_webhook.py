@@ -16,6 +16,9 @@ from tests.factories import make_world
 from webhooks.app import create_app
 from webhooks.inbound.telegram import TgUpdate, to_inbound
 
+# The router looks at the time (working days, shifts): keep it still.
+pytestmark = pytest.mark.usefixtures("clock")
+
 PATH = "/webhooks/telegram"
 SECRET = "test-telegram-secret"
 CHAT_ID = 5550001234

@@ -13,6 +13,9 @@ from bot.models import ChannelKind, Direction, Message, MessageStatus
 from bot.settings import Settings
 from webhooks.app import create_app
 
+# The router looks at the time (working days, shifts): keep it still.
+pytestmark = pytest.mark.usefixtures("clock")
+
 BASE = "https://makker.example.org"
 TOKEN = "test-twilio-auth-token"
 SID = "SM" + "1" * 32
