@@ -6,9 +6,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from fastapi import HTTPException
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from bot.models import Consultant
 from tests.factories import make_citizen, make_consultant, make_contact, make_employer
 from tests.webhooks.api_helpers import (
     API,
@@ -16,6 +21,7 @@ from tests.webhooks.api_helpers import (
     assert_unprocessable,
     make_tenant,
 )
+from webhooks.api.identity import ensure_identities_free
 
 URL = f"{API}/consultants"
 
@@ -328,3 +334,34 @@ def test_created_at_follows_the_clock(
     response = client.post(URL, json={"name": "M"}, headers=tenant.headers)
 
     assert response.json()["created_at"] == "2026-11-26T09:30:00Z"
+
+
+@pytest.mark.parametrize(
+    "email", ["mette", "mette@", "@jobcenter.dk", "mette@localhost", "m j@a.dk"]
+)
+def test_email_must_look_like_one(client: TestClient, session: Session, email: str) -> None:
+    tenant = make_tenant(session)
+
+    response = client.post(URL, json={"name": "M", "email": email}, headers=tenant.headers)
+
+    assert_unprocessable(response, "body", "email")
+
+
+def test_concurrent_claims_of_one_phone_are_serialised(engine: Engine, session: Session) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has a single writer; the advisory lock is PostgreSQL's")
+    jobcentre = make_tenant(session).jobcentre
+    with Session(engine) as first, Session(engine) as second:
+        ensure_identities_free(first, phone="+4560606060", telegram_chat_id=None)
+        first.add(Consultant(jobcentre_id=jobcentre.id, name="First", phone="+4560606060"))
+        first.flush()
+
+        second.connection().execute(text("SET LOCAL lock_timeout = '50ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            ensure_identities_free(second, phone="+4560606060", telegram_chat_id=None)
+        second.rollback()
+
+        first.commit()
+        with pytest.raises(HTTPException) as raised:
+            ensure_identities_free(second, phone="+4560606060", telegram_chat_id=None)
+        assert raised.value.status_code == 409

@@ -46,11 +46,11 @@ def create_citizen(
         get_active_reference(
             session,
             Consultant,
-            body.consultant_id,
+            row_id=body.consultant_id,
             jobcentre_id=jobcentre_id,
             field="consultant_id",
         )
-    check_new_person(session, body)
+    check_new_person(session, body=body)
     citizen = Citizen.model_validate(body, update={"jobcentre_id": jobcentre_id})
     if "language" not in body.model_fields_set:
         citizen.language = default_language(session, jobcentre_id=jobcentre_id)
@@ -76,7 +76,7 @@ def list_citizens(
 @router.get("/{citizen_id}", response_model=CitizenPublic, responses=documented(missing=MISSING))
 def read_citizen(citizen_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep) -> Citizen:
     """One citizen, deactivated or not."""
-    return get_owned(session, Citizen, citizen_id, jobcentre_id=jobcentre_id)
+    return get_owned(session, Citizen, row_id=citizen_id, jobcentre_id=jobcentre_id)
 
 
 @router.patch(
@@ -88,17 +88,17 @@ def update_citizen(
     citizen_id: RowId, body: CitizenUpdate, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Citizen:
     """Change the fields sent; the rest stay."""
-    citizen = get_owned(session, Citizen, citizen_id, jobcentre_id=jobcentre_id)
+    citizen = get_owned(session, Citizen, row_id=citizen_id, jobcentre_id=jobcentre_id)
     changes = body.model_dump(exclude_unset=True)
     if changes.get("consultant_id") is not None:
         get_active_reference(
             session,
             Consultant,
-            changes["consultant_id"],
+            row_id=changes["consultant_id"],
             jobcentre_id=jobcentre_id,
             field="consultant_id",
         )
-    check_person_update(session, citizen, changes)
+    check_person_update(session, person=citizen, changes=changes)
     citizen.sqlmodel_update(changes)
     session.add(citizen)
     session.commit()
@@ -114,7 +114,7 @@ def deactivate_citizen(
     citizen_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> None:
     """Deactivate (never delete) the citizen and end their placements, so nothing more is sent."""
-    citizen = get_owned(session, Citizen, citizen_id, jobcentre_id=jobcentre_id)
+    citizen = get_owned(session, Citizen, row_id=citizen_id, jobcentre_id=jobcentre_id)
     citizen.active = False
     session.add(citizen)
     placements = session.exec(

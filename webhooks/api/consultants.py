@@ -35,7 +35,7 @@ def create_consultant(
     body: ConsultantCreate, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Consultant:
     """Add a consultant to the caller's jobcentre."""
-    check_new_person(session, body)
+    check_new_person(session, body=body)
     consultant = Consultant.model_validate(body, update={"jobcentre_id": jobcentre_id})
     if "language" not in body.model_fields_set:
         consultant.language = default_language(session, jobcentre_id=jobcentre_id)
@@ -63,7 +63,7 @@ def read_consultant(
     consultant_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Consultant:
     """One consultant, deactivated or not."""
-    return get_owned(session, Consultant, consultant_id, jobcentre_id=jobcentre_id)
+    return get_owned(session, Consultant, row_id=consultant_id, jobcentre_id=jobcentre_id)
 
 
 @router.patch(
@@ -75,9 +75,9 @@ def update_consultant(
     consultant_id: RowId, body: ConsultantUpdate, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Consultant:
     """Change the fields sent; the rest stay."""
-    consultant = get_owned(session, Consultant, consultant_id, jobcentre_id=jobcentre_id)
+    consultant = get_owned(session, Consultant, row_id=consultant_id, jobcentre_id=jobcentre_id)
     changes = body.model_dump(exclude_unset=True)
-    check_person_update(session, consultant, changes)
+    check_person_update(session, person=consultant, changes=changes)
     consultant.sqlmodel_update(changes)
     session.add(consultant)
     session.commit()
@@ -93,7 +93,7 @@ def deactivate_consultant(
     consultant_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> None:
     """Deactivate (never delete); give the consultant's active citizens another one first."""
-    consultant = get_owned(session, Consultant, consultant_id, jobcentre_id=jobcentre_id)
+    consultant = get_owned(session, Consultant, row_id=consultant_id, jobcentre_id=jobcentre_id)
     followed = select(Citizen.id).where(
         Citizen.consultant_id == consultant.id, col(Citizen.active).is_(True)
     )

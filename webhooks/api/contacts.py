@@ -36,10 +36,10 @@ def create_contact(
     employer_id: RowId, body: ContactCreate, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> EmployerContact:
     """Add a contact person to an active employer."""
-    employer = get_owned(session, Employer, employer_id, jobcentre_id=jobcentre_id)
+    employer = get_owned(session, Employer, row_id=employer_id, jobcentre_id=jobcentre_id)
     if not employer.active:
         raise unprocessable("employer_id", "the employer is deactivated", employer_id, where="path")
-    check_new_person(session, body)
+    check_new_person(session, body=body)
     contact = EmployerContact.model_validate(
         body, update={"jobcentre_id": jobcentre_id, "employer_id": employer.id}
     )
@@ -62,7 +62,7 @@ def list_contacts(
     jobcentre_id: JobcentreIdDep,
 ) -> ContactsPublic:
     """An employer's contact persons, oldest first."""
-    employer = get_owned(session, Employer, employer_id, jobcentre_id=jobcentre_id)
+    employer = get_owned(session, Employer, row_id=employer_id, jobcentre_id=jobcentre_id)
     statement = owned(EmployerContact, jobcentre_id=jobcentre_id, query=query)
     statement = statement.where(EmployerContact.employer_id == employer.id)
     rows, count = fetch_page(session, statement, query=query)
@@ -76,7 +76,7 @@ def read_contact(
     contact_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> EmployerContact:
     """One contact person, deactivated or not."""
-    return get_owned(session, EmployerContact, contact_id, jobcentre_id=jobcentre_id)
+    return get_owned(session, EmployerContact, row_id=contact_id, jobcentre_id=jobcentre_id)
 
 
 @router.patch(
@@ -88,9 +88,9 @@ def update_contact(
     contact_id: RowId, body: ContactUpdate, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> EmployerContact:
     """Change the fields sent; the rest stay."""
-    contact = get_owned(session, EmployerContact, contact_id, jobcentre_id=jobcentre_id)
+    contact = get_owned(session, EmployerContact, row_id=contact_id, jobcentre_id=jobcentre_id)
     changes = body.model_dump(exclude_unset=True)
-    check_person_update(session, contact, changes)
+    check_person_update(session, person=contact, changes=changes)
     contact.sqlmodel_update(changes)
     session.add(contact)
     session.commit()
@@ -106,7 +106,7 @@ def deactivate_contact(
     contact_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> None:
     """Deactivate (never delete); move the contact's active placements to another one first."""
-    contact = get_owned(session, EmployerContact, contact_id, jobcentre_id=jobcentre_id)
+    contact = get_owned(session, EmployerContact, row_id=contact_id, jobcentre_id=jobcentre_id)
     in_use = select(Placement.id).where(
         Placement.contact_id == contact.id, col(Placement.active).is_(True)
     )

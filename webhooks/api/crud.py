@@ -27,7 +27,7 @@ LABELS: dict[type, str] = {
 }
 
 
-def get_owned(session: Session, model: type[Owned], row_id: int, *, jobcentre_id: int) -> Owned:
+def get_owned(session: Session, model: type[Owned], *, row_id: int, jobcentre_id: int) -> Owned:
     """The row if the jobcentre owns it; another jobcentre's row is as absent as a missing one."""
     row = session.get(model, row_id)
     if row is None or row.jobcentre_id != jobcentre_id:
@@ -36,7 +36,7 @@ def get_owned(session: Session, model: type[Owned], row_id: int, *, jobcentre_id
 
 
 def get_active_reference(
-    session: Session, model: type[Owned], row_id: int, *, jobcentre_id: int, field: str
+    session: Session, model: type[Owned], *, row_id: int, jobcentre_id: int, field: str
 ) -> Owned:
     """A row a body points at, which must be the caller's and active, else 422 on that field."""
     row = session.get(model, row_id)

@@ -52,7 +52,7 @@ def read_employer(
     employer_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Employer:
     """One employer, deactivated or not."""
-    return get_owned(session, Employer, employer_id, jobcentre_id=jobcentre_id)
+    return get_owned(session, Employer, row_id=employer_id, jobcentre_id=jobcentre_id)
 
 
 @router.patch(
@@ -62,7 +62,7 @@ def update_employer(
     employer_id: RowId, body: EmployerUpdate, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Employer:
     """Change the fields sent; the rest stay."""
-    employer = get_owned(session, Employer, employer_id, jobcentre_id=jobcentre_id)
+    employer = get_owned(session, Employer, row_id=employer_id, jobcentre_id=jobcentre_id)
     employer.sqlmodel_update(body.model_dump(exclude_unset=True))
     session.add(employer)
     session.commit()
@@ -78,7 +78,7 @@ def deactivate_employer(
     employer_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> None:
     """Deactivate (never delete) the company, its contact persons and its placements."""
-    employer = get_owned(session, Employer, employer_id, jobcentre_id=jobcentre_id)
+    employer = get_owned(session, Employer, row_id=employer_id, jobcentre_id=jobcentre_id)
     employer.active = False
     session.add(employer)
     for row in _active_children(session, employer):

@@ -32,7 +32,7 @@ def list_absences(
     jobcentre_id: JobcentreIdDep,
 ) -> AbsencesPublic:
     """The citizen's sick episodes, newest first, with their own notes (consultant only)."""
-    citizen = get_owned(session, Citizen, citizen_id, jobcentre_id=jobcentre_id)
+    citizen = get_owned(session, Citizen, row_id=citizen_id, jobcentre_id=jobcentre_id)
     statement = (
         select(Absence)
         .where(Absence.citizen_id == citizen.id, Absence.jobcentre_id == jobcentre_id)
@@ -52,7 +52,7 @@ def list_messages(
     jobcentre_id: JobcentreIdDep,
 ) -> MessagesPublic:
     """Every message to and from the citizen, newest first, with its delivery state."""
-    citizen = get_owned(session, Citizen, citizen_id, jobcentre_id=jobcentre_id)
+    citizen = get_owned(session, Citizen, row_id=citizen_id, jobcentre_id=jobcentre_id)
     statement = (
         select(Message)
         .where(

@@ -24,7 +24,7 @@ MESSAGES: dict[Identity, str] = {
 }
 
 
-def check_new_person(session: Session, body: ReachableBase) -> None:
+def check_new_person(session: Session, *, body: ReachableBase) -> None:
     """Rules across fields and rows for a person about to be created."""
     check_channel(
         preferred_channel=body.preferred_channel,
@@ -34,7 +34,7 @@ def check_new_person(session: Session, body: ReachableBase) -> None:
     ensure_identities_free(session, phone=body.phone, telegram_chat_id=body.telegram_chat_id)
 
 
-def check_person_update(session: Session, person: Person, changes: dict[str, Any]) -> None:
+def check_person_update(session: Session, *, person: Person, changes: dict[str, Any]) -> None:
     """The same rules on the person as the PATCH would leave them."""
     check_channel(
         preferred_channel=changes.get("preferred_channel", person.preferred_channel),

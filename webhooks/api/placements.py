@@ -31,10 +31,14 @@ def create_placement(
     """Place an active citizen with an active contact person; the employer is the contact's."""
     check_dates(start_date=body.start_date, end_date=body.end_date, changed=body.model_fields_set)
     get_active_reference(
-        session, Citizen, body.citizen_id, jobcentre_id=jobcentre_id, field="citizen_id"
+        session, Citizen, row_id=body.citizen_id, jobcentre_id=jobcentre_id, field="citizen_id"
     )
     contact = get_active_reference(
-        session, EmployerContact, body.contact_id, jobcentre_id=jobcentre_id, field="contact_id"
+        session,
+        EmployerContact,
+        row_id=body.contact_id,
+        jobcentre_id=jobcentre_id,
+        field="contact_id",
     )
     placement = Placement(
         jobcentre_id=jobcentre_id,
@@ -77,7 +81,7 @@ def read_placement(
     placement_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Placement:
     """One placement, deactivated or not."""
-    return get_owned(session, Placement, placement_id, jobcentre_id=jobcentre_id)
+    return get_owned(session, Placement, row_id=placement_id, jobcentre_id=jobcentre_id)
 
 
 @router.patch(
@@ -87,7 +91,7 @@ def update_placement(
     placement_id: RowId, body: PlacementUpdate, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Placement:
     """Change the fields sent; a new contact_id moves the placement to that contact's employer."""
-    placement = get_owned(session, Placement, placement_id, jobcentre_id=jobcentre_id)
+    placement = get_owned(session, Placement, row_id=placement_id, jobcentre_id=jobcentre_id)
     changes = body.model_dump(exclude_unset=True, exclude={"schedule"})
     check_dates(
         start_date=changes.get("start_date", placement.start_date),
@@ -98,7 +102,7 @@ def update_placement(
         contact = get_active_reference(
             session,
             EmployerContact,
-            changes["contact_id"],
+            row_id=changes["contact_id"],
             jobcentre_id=jobcentre_id,
             field="contact_id",
         )
@@ -120,7 +124,7 @@ def deactivate_placement(
     placement_id: RowId, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> None:
     """Deactivate (never delete) the placement: no more wake-ups or check-ins for it."""
-    placement = get_owned(session, Placement, placement_id, jobcentre_id=jobcentre_id)
+    placement = get_owned(session, Placement, row_id=placement_id, jobcentre_id=jobcentre_id)
     placement.active = False
     session.add(placement)
     session.commit()

@@ -82,7 +82,18 @@ class ApiInput(SQLModel):
         text: str = _not_null(value)
         return text.strip()
 
-    @field_validator("email", "address", "workplace_address", check_fields=False)
+    @field_validator("email", check_fields=False)
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        """Catch the obvious slip (a name or phone in the email field); delivery proves the rest."""
+        text = _optional_text(value)
+        if text is not None:
+            local, at, domain = text.partition("@")
+            if not (local and at and "." in domain) or " " in text:
+                raise PydanticCustomError("email", "not an email address")
+        return text
+
+    @field_validator("address", "workplace_address", check_fields=False)
     @classmethod
     def _text(cls, value: str | None) -> str | None:
         """Trim optional text."""
@@ -315,7 +326,7 @@ class PlacementUpdate(ApiInput):
     end_date: date | None = None
     workplace_address: str | None = Field(default=None, max_length=300)
     contact_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    schedule: WeeklySchedule | None = None
+    schedule: WeeklySchedule | None = Field(default=None, description="Replaces the whole week")
 
 
 class PlacementPublic(PlacementBase):
