@@ -44,7 +44,7 @@ def test_sandbox_logs_ids_not_bodies_or_numbers(caplog: pytest.LogCaptureFixture
 
 def test_no_credentials_means_sandbox_everywhere() -> None:
     """The embedded default runs on a fresh machine."""
-    channels = build_channels(Settings(_env_file=None))  # type: ignore[call-arg]
+    channels = build_channels(Settings(_env_file=None))
     assert set(channels) == set(ChannelKind)
     assert all(isinstance(c, SandboxChannel) for c in channels.values())
 

@@ -135,4 +135,4 @@ def test_unreachable_twilio_is_a_retryable_network_error(provider_settings: Sett
 def test_refuses_to_start_without_credentials() -> None:
     """The registry falls back to the sandbox instead."""
     with pytest.raises(ValueError, match="not configured"):
-        TwilioSmsChannel(Settings(_env_file=None))  # type: ignore[call-arg]
+        TwilioSmsChannel(Settings(_env_file=None))

@@ -88,7 +88,7 @@ def test_a_final_state_stays_final(engine: Engine, session: Session) -> None:
 
 
 def test_undelivered_keeps_the_error_code_and_touches_updated_at(
-    engine: Engine, session: Session, clock: time_machine.Coordinates
+    engine: Engine, session: Session, clock: time_machine.Traveller
 ) -> None:
     """The consultant's timeline can show why a text did not arrive."""
     message_id = sent_row(session)

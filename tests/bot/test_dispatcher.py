@@ -57,7 +57,7 @@ def dispatcher(
     engine: Engine,
     dispatch_settings: Settings,
     twilio_http_client: StubTwilioHttpClient,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
 ) -> Dispatcher:
     """A dispatcher with the real Twilio and Telegram channels, pointed at the stubs."""
     channels = build_channels(dispatch_settings, twilio_http_client=twilio_http_client)
@@ -156,7 +156,7 @@ def test_rows_not_yet_due_wait(
     dispatcher: Dispatcher,
     engine: Engine,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
     twilio_stub: TwilioStub,
 ) -> None:
     """`not_before` in the future: nothing is claimed until the clock gets there."""
@@ -172,7 +172,7 @@ def test_retryable_error_backs_off_then_succeeds(
     dispatcher: Dispatcher,
     engine: Engine,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
     twilio_stub: TwilioStub,
 ) -> None:
     """A 500 puts the row back to pending for 5 s; 4 s later it is not due, at 5 s it goes."""
@@ -201,7 +201,7 @@ def test_backoff_doubles_per_attempt(
     dispatcher: Dispatcher,
     engine: Engine,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
     twilio_stub: TwilioStub,
 ) -> None:
     """Second failure waits 10 s (5 · 2¹)."""
@@ -247,7 +247,7 @@ def test_telegram_flood_control_retry_after_is_honoured(
     dispatch_settings: Settings,
     session: Session,
     telegram_stub: TelegramStub,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
 ) -> None:
     """RetryAfter(30) from the Bot API beats a 1 s backoff."""
     settings = dispatch_settings.model_copy(update={"dispatch_backoff_seconds": 1.0})
@@ -263,7 +263,7 @@ def test_gives_up_after_max_attempts(
     dispatcher: Dispatcher,
     engine: Engine,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
     twilio_stub: TwilioStub,
 ) -> None:
     """Three failures with max_attempts=3: failed, not retried again."""
@@ -323,7 +323,7 @@ def test_suppressed_rows_are_never_sent(
     dispatcher: Dispatcher,
     engine: Engine,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
     twilio_stub: TwilioStub,
 ) -> None:
     """Opted-out recipients: the row stays `suppressed` and Twilio hears nothing."""
@@ -362,7 +362,7 @@ def test_a_failing_row_does_not_block_or_lose_the_others(
     engine: Engine,
     dispatch_settings: Settings,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
 ) -> None:
     """An unexpected exception is a retryable failure of that row only."""
     bad, refused = next_phone(), next_phone()
@@ -389,7 +389,7 @@ def test_an_outcome_that_cannot_be_recorded_is_left_for_reconcile(
     engine: Engine,
     dispatch_settings: Settings,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The database hiccups for one row: the others are recorded, that one is not lost."""
@@ -413,7 +413,7 @@ def test_an_outcome_that_cannot_be_recorded_is_left_for_reconcile(
 
 
 def test_a_channel_kind_without_a_channel_fails_the_row(
-    engine: Engine, dispatch_settings: Settings, session: Session, clock: time_machine.Coordinates
+    engine: Engine, dispatch_settings: Settings, session: Session, clock: time_machine.Traveller
 ) -> None:
     """Misconfiguration is visible on the row instead of a crash."""
     message_id = queue(session, channel=ChannelKind.TELEGRAM)
@@ -424,7 +424,7 @@ def test_a_channel_kind_without_a_channel_fails_the_row(
 
 
 def test_claim_marks_rows_sending_in_due_order_up_to_the_limit(
-    dispatcher: Dispatcher, engine: Engine, session: Session, clock: time_machine.Coordinates
+    dispatcher: Dispatcher, engine: Engine, session: Session, clock: time_machine.Traveller
 ) -> None:
     """Oldest due first (then id); claimed rows are not claimed again."""
     later = queue(session)
@@ -448,7 +448,7 @@ def test_reconcile_puts_stale_sending_rows_back(
     dispatch_settings: Settings,
     engine: Engine,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
     twilio_stub: TwilioStub,
 ) -> None:
     """A worker died after claiming: after stale_after the row is pending again and sent."""
@@ -473,7 +473,7 @@ def test_reconcile_gives_up_on_a_row_that_keeps_killing_workers(
     dispatch_settings: Settings,
     engine: Engine,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
 ) -> None:
     """After max attempts lost in flight, the row fails instead of looping forever."""
     message_id = queue(session)
@@ -490,7 +490,7 @@ def test_reconcile_gives_up_on_a_row_that_keeps_killing_workers(
 
 
 def test_concurrent_dispatchers_never_claim_the_same_row(
-    engine: Engine, dispatch_settings: Settings, session: Session, clock: time_machine.Coordinates
+    engine: Engine, dispatch_settings: Settings, session: Session, clock: time_machine.Traveller
 ) -> None:
     """Two workers (threads, own connections) race over 60 rows; each row is claimed once."""
     ids = {queue(session) for _ in range(60)}
@@ -534,7 +534,7 @@ def test_rows_locked_by_another_worker_are_skipped_not_waited_for(
     postgres_only: Engine,
     dispatch_settings: Settings,
     session: Session,
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
 ) -> None:
     """While another transaction holds a row (FOR UPDATE), claim takes the next one at once."""
     engine = postgres_only

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from tests.fakes.telegram_stub import TelegramStub
 from tests.fakes.twilio_stub import StubTwilioHttpClient, TwilioStub
 
 # The same secrets as tests/conftest.py's `settings`, for tests that need no database.
-PROVIDER_SECRETS = {
+PROVIDER_SECRETS: dict[str, Any] = {
     "public_base_url": "https://makker.example.org",
     "twilio_account_sid": "AC" + "0" * 32,
     "twilio_auth_token": "test-twilio-auth-token",
@@ -24,7 +25,7 @@ PROVIDER_SECRETS = {
 @pytest.fixture
 def provider_settings() -> Settings:
     """Settings with provider credentials but no database, for channel tests."""
-    return Settings(_env_file=None, demo_data=False, **PROVIDER_SECRETS)  # type: ignore[call-arg]
+    return Settings(_env_file=None, demo_data=False, **PROVIDER_SECRETS)
 
 
 @pytest.fixture

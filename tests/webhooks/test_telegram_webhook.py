@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -60,7 +60,7 @@ def button_update(
     return {"update_id": update_id, "callback_query": query}
 
 
-def post(client: TestClient, update: Any, secret: str | None = SECRET) -> httpx.Response:
+def post(client: TestClient, update: Any, secret: str | None = SECRET) -> httpx2.Response:
     """POST an update with the secret-token header (or without it)."""
     headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
     return client.post(PATH, json=update, headers=headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -47,7 +47,7 @@ def sign(path: str, params: dict[str, str], token: str = TOKEN) -> str:
 
 def post_signed(
     client: TestClient, path: str, params: dict[str, str], signature: str | None = None
-) -> httpx.Response:
+) -> httpx2.Response:
     """POST the form with a correct signature (or the one given)."""
     headers = {"X-Twilio-Signature": signature if signature is not None else sign(path, params)}
     return client.post(path, data=params, headers=headers)
