@@ -18,7 +18,11 @@ router = APIRouter(
     responses={status.HTTP_401_UNAUTHORIZED: {"description": "Missing, unknown or revoked key"}},
     generate_unique_id_function=operation_id,
 )
-for module in (consultants, employers, contacts, citizens, placements, history):
-    router.include_router(module.router)
+router.include_router(consultants.router)
+router.include_router(employers.router)
+router.include_router(contacts.router)
+router.include_router(citizens.router)
+router.include_router(placements.router)
+router.include_router(history.router)
 
 __all__ = ["router"]
