@@ -55,7 +55,7 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def clock() -> Iterator[time_machine.Coordinates]:
+def clock() -> Iterator[time_machine.Traveller]:
     """Time stands still at DEFAULT_NOW until the test moves it."""
     with time_machine.travel(DEFAULT_NOW, tick=False) as traveller:
         yield traveller

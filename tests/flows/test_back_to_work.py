@@ -19,7 +19,7 @@ def _sick(chat: Chat, phone: str) -> None:
 
 
 def test_morning_asks_today_or_next_day(
-    chat: Chat, world: World, session: Session, clock: time_machine.Coordinates
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
 ) -> None:
     """Before the shift ends, the citizen picks today or the next work day."""
     phone = world.citizen.phone or ""
@@ -37,7 +37,7 @@ def test_morning_asks_today_or_next_day(
 
 
 def test_evening_closes_for_next_work_day_without_asking(
-    chat: Chat, world: World, session: Session, clock: time_machine.Coordinates
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
 ) -> None:
     """After the shift, "rask" means from the next work day."""
     phone = world.citizen.phone or ""
@@ -50,7 +50,7 @@ def test_evening_closes_for_next_work_day_without_asking(
 
 
 def test_not_sick_gets_a_friendly_answer(chat: Chat, world: World, clock: object) -> None:
-    """"rask" without an open absence tells nobody anything."""
+    """ "rask" without an open absence tells nobody anything."""
     chat.send(world.citizen.phone or "", "better")
     assert chat.last(world.citizen.phone or "").kind == "back_to_work.not_sick"
     assert chat.outbound(world.contact.phone) == []

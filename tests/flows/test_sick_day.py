@@ -27,7 +27,7 @@ def report_sick(chat: Chat, phone: str, *answers: str, first: str = "syg") -> No
 
 
 def test_citizen_is_asked_who_then_when(chat: Chat, world: World, clock: object) -> None:
-    """"syg" starts with "you or your child?", then "when back?"."""
+    """ "syg" starts with "you or your child?", then "when back?"."""
     phone = world.citizen.phone
     assert phone
     chat.send(phone, "syg")
@@ -86,7 +86,7 @@ def test_consultant_notice_has_the_facts(chat: Chat, world: World, clock: object
 
 
 def test_report_after_shift_start_alerts(
-    chat: Chat, world: World, session: Session, clock: time_machine.Coordinates
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
 ) -> None:
     """A report at 09:15 for an 08:00 shift is flagged to the consultant."""
     clock.move_to("2026-11-24T08:15:00+00:00")
@@ -101,7 +101,7 @@ def test_report_after_shift_start_alerts(
 
 
 def test_evening_report_is_for_the_next_work_day(
-    chat: Chat, world: World, session: Session, clock: time_machine.Coordinates
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
 ) -> None:
     """After today's shift has ended, a report is about the next shift (Friday → Monday)."""
     clock.move_to("2026-11-27T19:00:00+00:00")  # Friday 20:00 in Copenhagen
@@ -124,7 +124,7 @@ def test_second_report_same_day_changes_nothing(
 
 
 def test_still_sick_next_day_continues_the_episode(
-    chat: Chat, world: World, session: Session, clock: time_machine.Coordinates
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
 ) -> None:
     """A report on day two updates the same absence and tells the employer again."""
     phone = world.citizen.phone or ""
@@ -140,7 +140,7 @@ def test_still_sick_next_day_continues_the_episode(
 
 
 def test_third_work_day_alerts_and_asks_for_doctors_note(
-    chat: Chat, world: World, session: Session, clock: time_machine.Coordinates
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
 ) -> None:
     """Day three (Fri→Mon→Tue skips the weekend) alerts the consultant and asks the citizen."""
     phone = world.citizen.phone or ""
@@ -161,7 +161,7 @@ def test_third_work_day_alerts_and_asks_for_doctors_note(
 
 
 def test_three_episodes_in_thirty_days_alert(
-    chat: Chat, world: World, session: Session, clock: time_machine.Coordinates
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
 ) -> None:
     """The third separate episode within 30 days is flagged."""
     phone = world.citizen.phone or ""

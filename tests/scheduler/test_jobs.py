@@ -28,7 +28,7 @@ def _absence(session: Session, citizen_id: int, jobcentre_id: int, first: date) 
 
 
 def test_third_work_day_alert_from_the_tick(
-    engine: Engine, session: Session, clock: time_machine.Coordinates
+    engine: Engine, session: Session, clock: time_machine.Traveller
 ) -> None:
     """Thu, Fri, (weekend), Mon: the alert comes on Monday, once."""
     world = make_world(session)
@@ -48,7 +48,7 @@ def test_third_work_day_alert_from_the_tick(
 
 
 def test_holidays_do_not_count(
-    engine: Engine, session: Session, clock: time_machine.Coordinates
+    engine: Engine, session: Session, clock: time_machine.Traveller
 ) -> None:
     """Christmas Day and Boxing Day are not work days (Danish calendar)."""
     world = make_world(session)
