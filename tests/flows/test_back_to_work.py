@@ -50,7 +50,7 @@ def test_evening_closes_for_next_work_day_without_asking(
 
 
 def test_not_sick_gets_a_friendly_answer(chat: Chat, world: World, clock: object) -> None:
-    """ "rask" without an open absence tells nobody anything."""
+    """Writing "rask" without an open absence tells nobody anything."""
     chat.send(world.citizen.phone or "", "better")
     assert chat.last(world.citizen.phone or "").kind == "back_to_work.not_sick"
     assert chat.outbound(world.contact.phone) == []

@@ -27,7 +27,7 @@ def report_sick(chat: Chat, phone: str, *answers: str, first: str = "syg") -> No
 
 
 def test_citizen_is_asked_who_then_when(chat: Chat, world: World, clock: object) -> None:
-    """ "syg" starts with "you or your child?", then "when back?"."""
+    """Writing "syg" asks "you or your child?", then "when back?"."""
     phone = world.citizen.phone
     assert phone
     chat.send(phone, "syg")
