@@ -38,7 +38,12 @@ RANK: dict[MessageStatus, int] = {
 
 
 def apply_twilio_status(
-    session: Session, *, message_sid: str, status: str, error_code: str | None = None
+    session: Session,
+    *,
+    message_sid: str,
+    status: str,
+    error_code: str | None = None,
+    outbox_id: int | None = None,
 ) -> bool:
     """Apply a Twilio status callback; False when the sid is not one of our messages."""
     message = session.exec(
@@ -47,6 +52,18 @@ def apply_twilio_status(
             col(Message.provider_id) == message_sid,
         )
     ).first()
+    if message is None and outbox_id is not None:
+        # The callback came before the dispatcher recorded the sid: claim the row by its id.
+        message = session.exec(
+            select(Message).where(
+                col(Message.id) == outbox_id,
+                col(Message.direction) == Direction.OUTBOUND,
+                col(Message.provider_id).is_(None),
+            )
+        ).first()
+        if message is not None:
+            message.provider_id = message_sid
+            message.sent_at = message.sent_at or utcnow()
     if message is None:
         return False
     new = TWILIO_STATUS.get(status.strip().lower())

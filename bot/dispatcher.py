@@ -36,6 +36,15 @@ DEFAULT_CONCURRENCY = 10
 MAX_ERROR_LENGTH = 500  # Message.last_error column size
 
 
+# Statuses a provider callback may have set before the send itself was recorded.
+AFTER_SENT = (
+    MessageStatus.SENT,
+    MessageStatus.DELIVERED,
+    MessageStatus.UNDELIVERED,
+    MessageStatus.FAILED,
+)
+
+
 @dataclass
 class DispatchReport:
     """What one dispatcher pass did."""
@@ -247,6 +256,15 @@ class Dispatcher:
                 .where(col(Message.id) == row.message.id, col(Message.status).in_(settleable))
                 .values(status=status, **values)
             ).rowcount
+            if not changed and isinstance(outcome, SendResult):
+                # Twilio's status callback got here first; keep its (later) status.
+                values.pop("sent_at")
+                changed = conn.execute(
+                    update(Message)
+                    .where(col(Message.id) == row.message.id, col(Message.status).in_(AFTER_SENT))
+                    .values(**values)
+                ).rowcount
+                status = MessageStatus.SENT if changed else status
         if not changed:
             log.warning("outbox message %s changed while sending; left as it is", row.message.id)
             return None

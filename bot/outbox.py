@@ -15,7 +15,7 @@ from bot.recipients import Recipient
 
 @dataclass(frozen=True)
 class Option:
-    """A numbered answer; SMS shows "1 – label", Telegram a button, voice a key press."""
+    """A numbered answer; SMS shows "1 - label", Telegram a button, voice a key press."""
 
     value: str
     label: str

@@ -56,5 +56,5 @@ def render_sms(body: str, options: tuple[Option, ...]) -> str:
     """Plain-text rendering of options, for SMS and the sandbox: one numbered line each."""
     if not options:
         return body
-    lines = [f"{o.value} – {o.label}" for o in options]
+    lines = [f"{o.value} - {o.label}" for o in options]
     return body + "\n\n" + "\n".join(lines)

@@ -73,7 +73,8 @@ class TwilioSmsChannel:
             created = self._client.messages.create(
                 to=message.address,
                 body=render_sms(message.body, message.options),
-                status_callback=self._status_callback,
+                # The outbox id lets a callback that beats our own bookkeeping find its row.
+                status_callback=f"{self._status_callback}?outbox={message.id}",
                 **self._sender,
             )
         except (TwilioRestException, TwilioServiceException) as exc:

@@ -55,15 +55,15 @@ def channel(
 def test_send_posts_numbered_options_sender_and_status_callback(
     channel: TwilioSmsChannel, twilio_stub: TwilioStub
 ) -> None:
-    """What Twilio receives: the number, the body with "1 – Ja" lines, our callback URL."""
+    """What Twilio receives: the number, the body with "1 - Ja" lines, our callback URL."""
     result = send(channel, message())
 
     (request,) = twilio_stub.messages
     assert request.form == {
         "To": NUMBER,
         "From": "+4570000000",
-        "Body": "Er du syg i dag?\n\n1 – Ja\n2 – Nej",
-        "StatusCallback": "https://makker.example.org/webhooks/twilio/status",
+        "Body": "Er du syg i dag?\n\n1 - Ja\n2 - Nej",
+        "StatusCallback": "https://makker.example.org/webhooks/twilio/status?outbox=7",
     }
     assert re.fullmatch(r"SM[0-9a-f]{32}", result.provider_id)
 

@@ -55,7 +55,7 @@ def test_chat_reads_lines_from_a_pipe(
     capsys.readouterr()
     monkeypatch.setattr("sys.stdin", io.StringIO("help\n"))
     assert cli.main(["chat", "--as", TURKISH_CITIZEN_PHONE]) == 0
-    assert "1 – Hastayım" in capsys.readouterr().out
+    assert "1 - Hastayım" in capsys.readouterr().out
 
 
 def test_chat_refuses_a_bad_number(database: str, capsys: pytest.CaptureFixture[str]) -> None:

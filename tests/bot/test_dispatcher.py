@@ -135,7 +135,7 @@ def test_success_records_provider_id_sent_at_and_attempt(
     assert sent.next_attempt_at is None
     (request,) = twilio_stub.messages
     assert request.form["To"] == "+4520123456"
-    assert request.form["Body"] == f"{BODY}\n\n1 – Ja\n2 – Nej"
+    assert request.form["Body"] == f"{BODY}\n\n1 - Ja\n2 - Nej"
 
 
 def test_telegram_rows_go_to_the_bot_api_with_buttons(
@@ -548,3 +548,39 @@ def test_rows_locked_by_another_worker_are_skipped_not_waited_for(
         other.rollback()
 
     assert [m.id for m in dispatcher.claim(10)] == [held]
+
+
+class CallbackFirstChannel:
+    """A provider whose delivery report arrives before `send` has even returned."""
+
+    name = "callback_first"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        """Let the status webhook run first, then report success."""
+        from bot.delivery import apply_twilio_status
+
+        with Session(self.engine) as s:
+            apply_twilio_status(
+                s, message_sid="SM" + "9" * 32, status="delivered", outbox_id=message.id
+            )
+            s.commit()
+        return SendResult(provider_id="SM" + "9" * 32)
+
+
+def test_a_delivery_report_that_beats_the_send_record_is_kept(
+    engine: Engine, dispatch_settings: Settings, session: Session, clock: time_machine.Traveller
+) -> None:
+    """Recording `sent` after Twilio already said `delivered` does not move the row back."""
+    message_id = queue(session, address="+4520123456")
+    channel = CallbackFirstChannel(engine)
+    dispatcher = Dispatcher(engine, dict.fromkeys(ChannelKind, channel), dispatch_settings)
+
+    report = asyncio.run(dispatcher.dispatch_once())
+
+    assert report.sent == 1
+    stored = row(engine, message_id)
+    assert stored.status == MessageStatus.DELIVERED
+    assert stored.provider_id == "SM" + "9" * 32 and stored.attempts == 1

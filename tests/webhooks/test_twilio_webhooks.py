@@ -280,3 +280,33 @@ def test_status_without_message_status_is_a_400(
     form = {"MessageSid": SID}
     assert post_signed(client, "/webhooks/twilio/status", form).status_code == 400
     assert stored_status(engine, message_id).status == MessageStatus.SENT
+
+
+def test_callback_before_the_sid_is_recorded_finds_its_row_by_outbox_id(
+    client: TestClient, engine: Engine, session: Session
+) -> None:
+    """Twilio can report "delivered" before the dispatcher has stored the sid: nothing is lost."""
+    message = Message(
+        direction=Direction.OUTBOUND,
+        channel=ChannelKind.SMS,
+        address="+4520123456",
+        body="Hej",
+        status=MessageStatus.SENDING,
+    )
+    session.add(message)
+    session.commit()
+    path = f"/webhooks/twilio/status?outbox={message.id}"
+    assert post_signed(client, path, status_form("delivered")).status_code == 204
+    stored = stored_status(engine, message.id or 0)
+    assert stored.status == MessageStatus.DELIVERED and stored.provider_id == SID
+
+
+def test_outbox_id_cannot_rebind_a_row_with_another_sid(
+    client: TestClient, engine: Engine, session: Session
+) -> None:
+    """A callback naming another message's outbox id does not touch that message."""
+    message_id = outbound_row(session, sid="SM" + "2" * 32)
+    path = f"/webhooks/twilio/status?outbox={message_id}"
+    assert post_signed(client, path, status_form("failed")).status_code == 204
+    stored = stored_status(engine, message_id)
+    assert stored.status == MessageStatus.SENT and stored.provider_id == "SM" + "2" * 32

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from starlette.datastructures import FormData
 from twilio.request_validator import RequestValidator
 
@@ -73,7 +73,9 @@ def inbound_sms(form: SignedForm, engine: EngineDep, settings: SettingsDep) -> R
 
 
 @router.post("/status", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def message_status(form: SignedForm, session: SessionDep) -> Response:
+def message_status(
+    form: SignedForm, session: SessionDep, outbox: Annotated[int | None, Query()] = None
+) -> Response:
     """Record a delivery report; unknown sids are acknowledged so Twilio does not retry."""
     sid = _required(form, "MessageSid")
     reported = _required(form, "MessageStatus")
@@ -83,6 +85,7 @@ def message_status(form: SignedForm, session: SessionDep) -> Response:
         message_sid=sid,
         status=reported,
         error_code=error_code if isinstance(error_code, str) and error_code else None,
+        outbox_id=outbox,
     )
     session.commit()
     if not known:
