@@ -38,6 +38,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Build an engine with the pragmas and pool settings Makker relies on."""
     url = normalise_url(url)
+    # Errors must not carry bound values (message bodies, phone numbers) into the logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         connect_args = {"check_same_thread": False, "timeout": 5}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
