@@ -71,21 +71,19 @@ def create_demo(session: Session, *, today: date) -> DemoResult:
         phone=CONTACT_PHONE,
         language="da",
     )
-    sara = Citizen(
-        jobcentre_id=jobcentre.id,
-        consultant_id=consultant.id,
-        first_name="Sara",
-        last_name="Hansen",
-        phone=DANISH_CITIZEN_PHONE,
-        language="da",
-    )
-    ayse = Citizen(
-        jobcentre_id=jobcentre.id,
-        consultant_id=consultant.id,
-        first_name="Ayşe",
-        last_name="Yılmaz",
-        phone=TURKISH_CITIZEN_PHONE,
-        language="tr",
+    sara, ayse = (
+        Citizen(
+            jobcentre_id=jobcentre.id,
+            consultant_id=consultant.id,
+            first_name=first,
+            last_name=last,
+            phone=phone,
+            language=language,
+        )
+        for first, last, phone, language in (
+            ("Sara", "Hansen", DANISH_CITIZEN_PHONE, "da"),
+            ("Ayşe", "Yılmaz", TURKISH_CITIZEN_PHONE, "tr"),
+        )
     )
     session.add_all([contact, sara, ayse])
     session.flush()
