@@ -21,7 +21,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot flows messages scheduler webhooks
+	$(BIN)/mypy bot flows messages scheduler webhooks tests
 	$(BIN)/pytest
 
 messages-extract: install

@@ -65,7 +65,7 @@ def clock() -> Iterator[time_machine.Traveller]:
 def settings(engine: Engine) -> Settings:
     """Settings for tests: the test database, Twilio and Telegram secrets known to the tests."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=engine.url.render_as_string(hide_password=False),
         public_base_url="https://makker.example.org",
         twilio_account_sid="AC" + "0" * 32,

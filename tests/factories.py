@@ -26,6 +26,13 @@ from bot.models import (
 _numbers = itertools.count(40_10_00_01)
 
 
+def ident(row: object) -> int:
+    """The id of a flushed row (ids are optional only before the first flush)."""
+    value = getattr(row, "id", None)
+    assert isinstance(value, int), f"{type(row).__name__} has not been flushed"
+    return value
+
+
 def next_phone() -> str:
     """A fresh valid Danish mobile number in E.164."""
     return f"+45{next(_numbers)}"
@@ -50,7 +57,7 @@ def make_api_key(session: Session, jobcentre: Jobcentre, key: str | None = None)
     plain = key or f"mk_test_{jobcentre.id}_{next(_numbers)}"
     session.add(
         ApiKey(
-            jobcentre_id=jobcentre.id,
+            jobcentre_id=ident(jobcentre),
             name="tests",
             key_prefix=plain[:12],
             key_hash=hashlib.sha256(plain.encode()).hexdigest(),
@@ -63,7 +70,7 @@ def make_api_key(session: Session, jobcentre: Jobcentre, key: str | None = None)
 def make_consultant(session: Session, jobcentre: Jobcentre, **overrides: Any) -> Consultant:
     """A job consultant reachable by SMS, reading Danish."""
     values = {"name": "Mette Jensen", "phone": next_phone(), "language": "da", **overrides}
-    consultant = Consultant(jobcentre_id=jobcentre.id, **values)
+    consultant = Consultant(jobcentre_id=ident(jobcentre), **values)
     session.add(consultant)
     session.flush()
     return consultant
@@ -72,7 +79,7 @@ def make_consultant(session: Session, jobcentre: Jobcentre, **overrides: Any) ->
 def make_employer(session: Session, jobcentre: Jobcentre, **overrides: Any) -> Employer:
     """A company."""
     values = {"name": "Bageriet Solsikken ApS", "address": "Torvet 3, 2630 Taastrup", **overrides}
-    employer = Employer(jobcentre_id=jobcentre.id, **values)
+    employer = Employer(jobcentre_id=ident(jobcentre), **values)
     session.add(employer)
     session.flush()
     return employer
@@ -81,7 +88,9 @@ def make_employer(session: Session, jobcentre: Jobcentre, **overrides: Any) -> E
 def make_contact(session: Session, employer: Employer, **overrides: Any) -> EmployerContact:
     """The employer's contact person, reading Danish."""
     values = {"name": "Lars Holm", "phone": next_phone(), "language": "da", **overrides}
-    contact = EmployerContact(jobcentre_id=employer.jobcentre_id, employer_id=employer.id, **values)
+    contact = EmployerContact(
+        jobcentre_id=employer.jobcentre_id, employer_id=ident(employer), **values
+    )
     session.add(contact)
     session.flush()
     return contact
@@ -99,7 +108,7 @@ def make_citizen(
         **overrides,
     }
     citizen = Citizen(
-        jobcentre_id=jobcentre.id, consultant_id=consultant.id if consultant else None, **values
+        jobcentre_id=ident(jobcentre), consultant_id=consultant.id if consultant else None, **values
     )
     session.add(citizen)
     session.flush()
@@ -120,8 +129,8 @@ def make_placement(
     }
     placement = Placement(
         jobcentre_id=citizen.jobcentre_id,
-        citizen_id=citizen.id,
-        contact_id=contact.id,
+        citizen_id=ident(citizen),
+        contact_id=ident(contact),
         employer_id=contact.employer_id,
         **values,
     )

@@ -27,7 +27,7 @@ class Chat:
         sid = extra.pop("provider_id", f"SM{next(_sids):032x}")
         return receive(
             self.engine,
-            Inbound(channel=channel, address=address, text=text, provider_id=sid, **extra),  # type: ignore[arg-type]
+            Inbound(channel=channel, address=address, text=text, provider_id=sid, **extra),
         )
 
     def outbound(self, address: str | None = None, kind: str | None = None) -> list[Message]:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.models import Consultant
-from tests.factories import make_citizen, make_consultant, make_contact, make_employer
+from tests.factories import ident, make_citizen, make_consultant, make_contact, make_employer
 from tests.webhooks.api_helpers import (
     API,
     assert_conflict,
@@ -353,7 +353,7 @@ def test_concurrent_claims_of_one_phone_are_serialised(engine: Engine, session: 
     jobcentre = make_tenant(session).jobcentre
     with Session(engine) as first, Session(engine) as second:
         ensure_identities_free(first, phone="+4560606060", telegram_chat_id=None)
-        first.add(Consultant(jobcentre_id=jobcentre.id, name="First", phone="+4560606060"))
+        first.add(Consultant(jobcentre_id=ident(jobcentre), name="First", phone="+4560606060"))
         first.flush()
 
         second.connection().execute(text("SET LOCAL lock_timeout = '50ms'"))
