@@ -90,7 +90,10 @@ def _serve(args: argparse.Namespace) -> None:
             twilio_auth_token=args.token,
             twilio_from_number=FROM_NUMBER,
         )
-        app = create_app(settings, make_engine(settings.database_url))
+        engine = make_engine(
+            settings.database_url, serve=True, pool_size=settings.database_pool_size
+        )
+        app = create_app(settings, engine)  # the engine `makker serve` builds
     uvicorn.run(
         app,
         host="127.0.0.1",

@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _engine(settings: Settings) -> Engine:
     """A migrated engine for the configured database."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, serve=True, pool_size=settings.database_pool_size)
     upgrade(engine)
     return engine
 

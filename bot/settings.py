@@ -20,6 +20,10 @@ class Settings(BaseSettings):
         default="sqlite:///makker.db",
         description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://… in production",
     )
+    database_pool_size: Annotated[int, Field(gt=0)] = Field(
+        default=20,
+        description="PostgreSQL connections kept per process (plus 10 overflow); SQLite uses one",
+    )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="The URL Twilio and Telegram call; Twilio signatures are checked against it",

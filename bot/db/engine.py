@@ -35,19 +35,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Build an engine with the pragmas and pool settings Makker relies on."""
+def make_engine(url: str, *, serve: bool = False, pool_size: int = 20, **kwargs: Any) -> Engine:
+    """Build an engine with the pragmas and pool settings Makker relies on.
+
+    `serve` is for the long-running server and worker: on SQLite it keeps one connection, so
+    concurrent requests queue in Python and wake at once instead of sleeping in SQLite's busy
+    handler (steps up to 100 ms; p99 near a second under load).
+    """
     url = normalise_url(url)
     # Errors must not carry bound values (message bodies, phone numbers) into the logs.
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         connect_args = {"check_same_thread": False, "timeout": 5}
+        if serve and url not in {"sqlite://", "sqlite:///:memory:"}:
+            kwargs |= {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    return create_engine(url, **kwargs)
+    # Enough for the web server's thread pool, so connections are reused rather than reopened.
+    kwargs.setdefault("max_overflow", 10)
+    return create_engine(url, pool_size=pool_size, **kwargs)
 
 
 @contextmanager
