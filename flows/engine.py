@@ -79,12 +79,21 @@ class Turn:
     def goto(self, flow: str, step: str, ttl: timedelta = DEFAULT_TTL, **data: Any) -> None:
         """Wait for the sender's next message in `flow` at `step`, remembering `data`."""
         self._conversation = save_conversation(
-            self.session, self.person, flow, step, self.now, ttl, {**self.data, **data}
+            self.session,
+            self.person,
+            flow,
+            step,
+            self.now,
+            ttl,
+            {**self.data, **data},
+            existing=self.conversation,
         )
         self._loaded = True
 
     def finish(self) -> None:
         """End the sender's conversation."""
+        if self._loaded and self._conversation is None:
+            return  # known to have none: no statement needed
         end_conversation(self.session, self.person)
         self._conversation = None
         self._loaded = True
@@ -139,13 +148,16 @@ def save_conversation(
     now: datetime,
     ttl: timedelta,
     context: dict[str, Any],
+    existing: Conversation | None = None,
 ) -> Conversation:
-    """Create or move the person's single conversation row."""
-    query = select(Conversation).where(
-        Conversation.participant_kind == participant_kind(person),
-        Conversation.participant_id == person.id,
-    )
-    conversation = session.exec(query).first()
+    """Create or move the person's single conversation row (`existing` saves a look-up)."""
+    conversation = existing
+    if conversation is None:
+        query = select(Conversation).where(
+            Conversation.participant_kind == participant_kind(person),
+            Conversation.participant_id == person.id,
+        )
+        conversation = session.exec(query).first()
     if conversation is None:
         conversation = Conversation(
             participant_kind=participant_kind(person),

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.clock import utcnow
 from bot.db.engine import session_scope
@@ -74,24 +74,12 @@ def _store(engine: Engine, inbound: Inbound) -> int | None:
     )
     try:
         with Session(engine, expire_on_commit=False) as session:
-            if _seen(session, inbound):
-                return None
             session.add(row)
             session.commit()
     except IntegrityError:
-        return None  # a concurrent delivery of the same provider id won the insert
+        return None  # uq_message_provider_id: the provider delivered this one before
     assert row.id is not None
     return row.id
-
-
-def _seen(session: Session, inbound: Inbound) -> bool:
-    """Whether this provider id is stored already (cheap check before the unique index)."""
-    query = select(Message.id).where(
-        Message.direction == Direction.INBOUND,
-        Message.channel == inbound.channel,
-        Message.provider_id == inbound.provider_id[:64],
-    )
-    return session.exec(query).first() is not None
 
 
 def _mark_error(engine: Engine, message_id: int) -> None:
