@@ -270,3 +270,22 @@ def test_shared_phone_only_for_the_senders_own_valid_number(
     inbound = to_inbound(update, "DK")
     assert inbound is not None
     assert inbound.shared_phone == expected
+
+
+def test_own_contact_shared_in_a_group_does_not_link_the_group(
+    client: TestClient, engine: Engine, session: Session
+) -> None:
+    """Linking a group chat would send the citizen's sick-day messages to the whole group."""
+    world = make_world(session)
+    phone = world.citizen.phone
+    assert phone is not None
+    group = {"id": -100987654321, "title": "Bageriet", "type": "supergroup"}
+    contact = {"phone_number": phone, "first_name": "Ayşe", "user_id": CHAT_ID}
+    update = text_update(contact=contact, chat=group)
+    del update["message"]["text"]
+
+    assert post(client, update).status_code == 200
+
+    with Session(engine) as s:
+        citizen = s.get_one(Citizen, world.citizen.id)
+    assert citizen.telegram_chat_id is None

@@ -137,9 +137,16 @@ def to_inbound(update: TgUpdate, region: str) -> Inbound | None:
 
 
 def _own_phone(message: TgMessage, region: str) -> str | None:
-    """A shared contact's number, only when it is the sender's own (not a friend's card)."""
+    """A shared contact's number, only the sender's own and only in their private chat.
+
+    A friend's card has another user_id; in a group the chat id is the group's, and linking it
+    would send a citizen's sick-day messages to everybody in that group.
+    """
     contact = message.contact
-    if contact is None or message.from_ is None or contact.user_id != message.from_.id:
+    sender = message.from_
+    if contact is None or sender is None or contact.user_id != sender.id:
+        return None
+    if message.chat.id != sender.id:  # a private chat's id is the user's id
         return None
     raw = contact.phone_number.strip()
     # Telegram sends the user's own number in international form, often without the "+".
