@@ -15,6 +15,8 @@ from messages.languages import DEFAULT_LANGUAGE, LANGUAGES, language
 from messages.text import Text
 
 LOCALE_DIR = Path(__file__).with_name("locale")
+FSI = "\u2068"  # FIRST STRONG ISOLATE: a value keeps its own direction inside the sentence
+PDI = "\u2069"  # POP DIRECTIONAL ISOLATE: ends it
 DOMAIN = "makker"
 _compile_lock = threading.Lock()
 
@@ -51,8 +53,14 @@ def translations(code: str) -> gettext.NullTranslations:
 
 
 def render(text: Text, lang: str | None = None) -> str:
-    """The text in the reader's language, with parameters formatted for their locale."""
-    code = language(lang or DEFAULT_LANGUAGE).code
+    """The text in the reader's language, with parameters formatted for their locale.
+
+    In a right-to-left language every parameter value (and every item of a list value) is
+    wrapped in a Unicode isolate, so a Latin name, a date or a number keeps its order and
+    does not reorder the sentence around it. Left-to-right texts get no extra characters.
+    """
+    reader = language(lang or DEFAULT_LANGUAGE)
+    code = reader.code
     if text.parts or not text.msgid:  # lines(); gettext("") would return the catalog header
         return "\n".join(render(part, code) for part in text.parts)
     catalog = translations(code)
@@ -62,8 +70,23 @@ def render(text: Text, lang: str | None = None) -> str:
         template = catalog.ngettext(text.msgid, text.plural, text.n)
     else:
         template = catalog.gettext(text.msgid)
-    params = {key: format_value(_resolve(value, code), code) for key, value in text.params.items()}
+    params = {key: _parameter(value, code, reader.rtl) for key, value in text.params.items()}
     return template.format(**params)
+
+
+def isolate(value: str) -> str:
+    """A value that keeps its own direction inside right-to-left text."""
+    return f"{FSI}{value}{PDI}"
+
+
+def _parameter(value: object, code: str, rtl: bool) -> str:
+    """One parameter as the reader sees it; isolated (items too) in right-to-left text."""
+    resolved = _resolve(value, code)
+    if not rtl:
+        return format_value(resolved, code)
+    if isinstance(resolved, list | tuple):
+        resolved = [isolate(format_value(item, code)) for item in resolved]
+    return isolate(format_value(resolved, code))
 
 
 def _resolve(value: object, code: str) -> object:
