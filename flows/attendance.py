@@ -24,6 +24,16 @@ def works_on(views: list[PlacementView], day: date) -> bool:
     )
 
 
+def working_on(views: list[PlacementView], day: date) -> list[PlacementView]:
+    """The placements that expect the citizen on `day` (no schedule: every current one)."""
+    return [
+        v
+        for v in views
+        if v.placement.is_current(day)
+        and (not v.placement.schedule or v.placement.weekly_schedule.shift_on(day) is not None)
+    ]
+
+
 def shift_bounds(views: list[PlacementView], day: date) -> tuple[datetime, datetime] | None:
     """Earliest start and latest end of the day's shifts, Copenhagen time."""
     spans = []

@@ -22,6 +22,8 @@ def _first_active(session: Session, **where: object) -> Person | None:
     ((column, value),) = where.items()
     for table in PERSON_TABLES:
         query = select(table).where(getattr(table, column) == value, col(table.active))
+        # One turn per person at a time: a double tap must not record an absence twice.
+        query = query.with_for_update()
         found = session.exec(query).first()
         if isinstance(found, Citizen | EmployerContact | Consultant):
             return found
@@ -73,8 +75,22 @@ class PlacementView:
     employer: Employer
 
 
+def upcoming_placements(session: Session, citizen: Citizen, today: date) -> list[PlacementView]:
+    """Active placements not yet ended: a report may be about a shift in one starting soon."""
+    return [
+        view
+        for view in _active_placements(session, citizen)
+        if view.placement.end_date is None or view.placement.end_date >= today
+    ]
+
+
 def current_placements(session: Session, citizen: Citizen, day: date) -> list[PlacementView]:
     """The citizen's placements running on `day`, with contact and employer."""
+    return [view for view in _active_placements(session, citizen) if view.placement.is_current(day)]
+
+
+def _active_placements(session: Session, citizen: Citizen) -> list[PlacementView]:
+    """Every active placement of the citizen, with contact and employer."""
     query = (
         select(Placement, EmployerContact, Employer)
         .join(EmployerContact, col(EmployerContact.id) == Placement.contact_id)
@@ -85,7 +101,6 @@ def current_placements(session: Session, citizen: Citizen, day: date) -> list[Pl
     return [
         PlacementView(placement, contact, employer)
         for placement, contact, employer in session.exec(query).all()
-        if placement.is_current(day)
     ]
 
 

@@ -14,11 +14,12 @@ flowchart TD
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from bot.clock import local
+from bot.clock import COPENHAGEN, local, utcnow
 from bot.models import (
     Absence,
     AbsenceReason,
@@ -35,11 +36,18 @@ from flows.attendance import (
     absence_day,
     next_work_day,
     reported_after_start,
+    shift_bounds,
     work_days_between,
+    working_on,
     works_on,
 )
 from flows.engine import Choice, Turn, save_conversation, say
-from flows.people import PlacementView, consultant_of, current_placements, unique_contacts
+from flows.people import (
+    PlacementView,
+    consultant_of,
+    unique_contacts,
+    upcoming_placements,
+)
 from messages import TN, T, Text, lines, plain
 from messages.lexicon import Intent, own_words
 
@@ -76,16 +84,29 @@ def start(turn: Turn, citizen: Citizen, intent: Intent) -> None:
         )
         turn.finish()
         return
+    facts = _report_facts(turn.session, citizen, turn.now)
     if intent == Intent.CHILD_SICK:
-        turn.goto(FLOW, "ask_return", reason=AbsenceReason.CHILD_ILLNESS.value, note=note)
+        turn.goto(FLOW, "ask_return", reason=AbsenceReason.CHILD_ILLNESS.value, note=note, **facts)
         _ask_return(turn)
         return
-    turn.goto(FLOW, "ask_who", note=note)
+    turn.goto(FLOW, "ask_who", note=note, **facts)
     turn.reply(
         T("Sorry you are not well. Is it you or your child who is sick?"),
         kind="sick_day.ask_who",
         choices=WHO_CHOICES,
     )
+
+
+def _report_facts(session: Session, citizen: Citizen, now: datetime) -> dict[str, Any]:
+    """What the first message establishes: which day, and whether the shift had begun."""
+    today = local(now).date()
+    views = upcoming_placements(session, citizen, today)
+    day = absence_day(views, now)
+    return {
+        "day": day.isoformat(),
+        "after_start": day == today and reported_after_start(views, day, now),
+        "reported_at": now.isoformat(),
+    }
 
 
 def _ask_return(turn: Turn) -> None:
@@ -149,19 +170,23 @@ def record(
 ) -> Absence:
     """Store the absence, tell employer(s) and consultant, and confirm to the citizen."""
     session, now = turn.session, turn.now
-    today = local(now).date()
-    views = current_placements(session, citizen, today)
-    day = absence_day(views, now)
+    facts = turn.data if "day" in turn.data else _report_facts(session, citizen, now)
+    day = date.fromisoformat(facts["day"])
+    reported_at = datetime.fromisoformat(facts["reported_at"])
+    after_start = bool(facts["after_start"])
+    views = upcoming_placements(session, citizen, local(reported_at).date())
     absence = open_absence(session, citizen)
+    if absence is not None and not _continues(views, absence, day):
+        _lapse(session, absence, views)
+        absence = None
     is_new = absence is None
     if absence is None:
         absence = Absence(
             jobcentre_id=citizen.jobcentre_id,
             citizen_id=citizen.id or 0,
             first_day=day,
-            reported_at=now,
+            reported_at=reported_at,
         )
-    after_start = day == today and reported_after_start(views, day, now)
     absence.reason = reason
     absence.expected_return = expected
     absence.expected_return_date = (
@@ -177,7 +202,8 @@ def record(
     day_count = work_days_between(views, absence.first_day, day) or 1
     episodes = _episodes_since(session, citizen, day - REPEAT_WINDOW)
     expected_text = _expected_text(expected, absence.expected_return_date)
-    informed = _tell_employers(turn, citizen, views, day, expected_text, continued=not is_new)
+    expecting = working_on(views, day)
+    informed = _tell_employers(turn, citizen, expecting, day, expected_text, continued=not is_new)
     consultant = consultant_of(session, citizen)
     flags = _raise_threshold_alerts(
         turn, citizen, absence, views, after_start=after_start, episodes=episodes, is_new=is_new
@@ -216,6 +242,21 @@ def record(
     if day_count >= THIRD_DAY and not absence.third_day_alerted:
         ask_for_doctor_note(session, citizen, absence, views, now, key=f"in{turn.inbound.id}")
     return absence
+
+
+def _continues(views: list[PlacementView], absence: Absence, day: date) -> bool:
+    """Whether a report for `day` belongs to the open episode (no work day in between)."""
+    last = absence.last_reported_day or absence.first_day
+    return day <= next_work_day(views, last)
+
+
+def _lapse(session: Session, absence: Absence, views: list[PlacementView]) -> None:
+    """Close an episode nobody closed: the citizen went back without writing RASK."""
+    last = absence.last_reported_day or absence.first_day
+    absence.closed_at = utcnow()
+    absence.return_day = absence.expected_return_date or next_work_day(views, last)
+    session.add(absence)
+    session.flush()
 
 
 def _expected_text(expected: ExpectedReturn, return_day: date | None) -> Text:
@@ -407,7 +448,7 @@ def _already_reported(session: Session, citizen: Citizen, now: datetime) -> Abse
     absence = open_absence(session, citizen)
     if absence is None or absence.last_reported_day is None:
         return None
-    views = current_placements(session, citizen, local(now).date())
+    views = upcoming_placements(session, citizen, local(now).date())
     return absence if absence.last_reported_day >= absence_day(views, now) else None
 
 
@@ -419,22 +460,38 @@ def _episodes_since(session: Session, citizen: Citizen, since: date) -> int:
     return int(session.exec(query).one())
 
 
+NO_SCHEDULE_CHECK_TIME = time(9, 0)  # without shifts, day three is judged from 09:00
+
+
 def check_open_absences(session: Session, now: datetime) -> int:
-    """The scheduler's daily look at open absences: day three alerts even if nobody writes."""
+    """The scheduler's look at open absences: close lapsed ones, alert on day three."""
     today = local(now).date()
     query = (
         select(Absence, Citizen)
         .join(Citizen, col(Citizen.id) == Absence.citizen_id)
-        .where(col(Absence.closed_at).is_(None), col(Absence.third_day_alerted).is_(False))
+        .where(col(Absence.closed_at).is_(None))
     )
     alerted = 0
     for absence, citizen in session.exec(query).all():
-        if not citizen.active or absence.first_day > today:
+        views = upcoming_placements(session, citizen, today)
+        if absence.expected_return_date is not None:
+            # They said when they would be back; once that day is over, they are presumed back.
+            if today > absence.expected_return_date:
+                _lapse(session, absence, views)
             continue
-        views = current_placements(session, citizen, today)
-        if not works_on(views, today):
+        if absence.third_day_alerted or not citizen.active or absence.first_day > today:
+            continue
+        if not works_on(views, today) or now < _day_started(views, today):
             continue
         if work_days_between(views, absence.first_day, today) >= THIRD_DAY:
             ask_for_doctor_note(session, citizen, absence, views, now, key=f"tick{today}")
             alerted += 1
     return alerted
+
+
+def _day_started(views: list[PlacementView], day: date) -> datetime:
+    """When the working day begins: the first shift, else 09:00 (no alerts at midnight)."""
+    bounds = shift_bounds(views, day)
+    if bounds is not None:
+        return bounds[0]
+    return datetime.combine(day, NO_SCHEDULE_CHECK_TIME, tzinfo=COPENHAGEN)
