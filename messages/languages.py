@@ -21,6 +21,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language("da", "Dansk", "da_DK"),
     Language("en", "English", "en_DK"),
     Language("tr", "Türkçe", "tr_TR"),
+    Language("ar", "العربية", "ar", rtl=True),
+    Language("so", "Soomaali", "so"),
+    Language("ur", "اردو", "ur", rtl=True),
+    Language("uk", "Українська", "uk"),
+    Language("fa", "فارسی", "fa", rtl=True),
 )
 
 BY_CODE: dict[str, Language] = {lang.code: lang for lang in LANGUAGES}

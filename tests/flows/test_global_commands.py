@@ -85,7 +85,16 @@ def test_language_switch(chat: Chat, world: World, session: Session, clock: obje
     menu = chat.last(phone)
     assert menu.kind == "language.menu"
     labels = {o["value"]: o["label"] for o in menu.options}
-    assert labels == {"1": "Dansk", "2": "English", "3": "Türkçe"}
+    assert labels == {
+        "1": "Dansk",
+        "2": "English",
+        "3": "Türkçe",
+        "4": "العربية",
+        "5": "Soomaali",
+        "6": "اردو",
+        "7": "Українська",
+        "8": "فارسی",
+    }
     chat.send(phone, "2")
     confirm = chat.last(phone)
     assert confirm.language == "en" and "English" in confirm.body

@@ -16,7 +16,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
 from messages import TN, T, render
-from messages.languages import LANGUAGES, Language
+from messages.catalog import isolate
+from messages.languages import LANGUAGES, Language, language
 from messages.lexicon import Intent, classify
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,19 +185,21 @@ def test_render_returns_every_translation(code: str) -> None:
     """render() must read the compiled catalog, pick the right plural form and fill each slot."""
     catalog = load(code)
     plural_index = gettext.c2py(catalog.plural_expr)
+    shown = isolate if language(code).rtl else str  # right-to-left: each value isolated
     for message in entries(catalog):
         names = set().union(*(placeholders(s) for s in forms(message.id)))
         if not message.pluralizable:
             params = {name: f"<{name}>" for name in names}
-            expected = str(message.string).format(**params)
+            expected = str(message.string).format(**{k: shown(v) for k, v in params.items()})
             assert render(T(str(message.id), **params), code) == expected
             continue
         params = {name: f"<{name}>" for name in names - {"n"}}
-        for n in (0, 1, 2, 5, 21):
+        for n in (0, 1, 2, 5, 11, 21, 101):
             text = TN(message.id[0], message.id[1], n, **params)
             plural_forms = message.string
             assert isinstance(plural_forms, tuple | list)
-            expected = plural_forms[plural_index(n)].format(n=n, **params)
+            filled = {k: shown(v) for k, v in params.items()}
+            expected = plural_forms[plural_index(n)].format(n=shown(str(n)), **filled)
             assert render(text, code) == expected, f"{code}, n={n}"
 
 
@@ -219,6 +222,11 @@ REASON_WORDS = {
     "en": re.compile(r"\b(sick|ill(ness)?|child|doctor)", re.IGNORECASE),
     "da": re.compile(r"syg|barn|børn|læge", re.IGNORECASE),
     "tr": re.compile(r"hasta|çocu|doktor|rapor", re.IGNORECASE),
+    "ar": re.compile(r"مرض|مريض|طفل|أطفال|ابن|طبيب|طبي"),
+    "so": re.compile(r"jiran|jirr|buka|xanuun|cudur|ilmo|ilmah|carruur|dhakhtar", re.IGNORECASE),
+    "ur": re.compile(r"بیمار|بچہ|بچے|بچی|بچوں|ڈاکٹر"),
+    "uk": re.compile(r"хвор|недуж|дитин|діт(и|ей)|лікар", re.IGNORECASE),
+    "fa": re.compile(r"بیمار|مریض|بچه|فرزند|کودک|پزشک|دکتر"),
 }
 
 
@@ -234,9 +242,18 @@ def test_neutral_text_stays_neutral(code: str) -> None:
     assert not leaks, f"{code}: a reason for absence appears where the English has none: {leaks}"
 
 
+QUOTED_WORD = re.compile(r"[«\"“]([^\W\d_]+)[»\"”]")
+
+
 def command_words(text: str) -> dict[str, Intent]:
-    """The words a reader is told to type (written in capitals) and the intent Makker reads."""
-    return {word: classify(word) for word in re.findall(r"\w{3,}", text) if word.isupper()}
+    """The words a reader is told to type and the intent Makker reads in each.
+
+    They are written in capitals (STOP, RASK, ОДУЖАВ); scripts without capitals (Arabic,
+    Urdu, Farsi) put them in quotation marks instead («تعافيت»).
+    """
+    capitals = [word for word in re.findall(r"\w{3,}", text) if word.isupper()]
+    quoted = [word for word in QUOTED_WORD.findall(text) if word.upper() == word.lower()]
+    return {word: classify(word) for word in capitals + quoted}
 
 
 @pytest.mark.parametrize("code", CODES)

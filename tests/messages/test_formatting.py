@@ -18,6 +18,11 @@ TUESDAY = date(2026, 11, 24)
         ("da", "tirsdag 24. november"),
         ("en", "Tuesday, 24 November"),
         ("tr", "24 Kasım Salı"),
+        ("ar", "الثلاثاء، 24 نوفمبر"),
+        ("so", "Talaado, Noofeembar 24"),
+        ("ur", "منگل، 24 نومبر"),
+        ("uk", "вівторок, 24 листопада"),
+        ("fa", "سه\u200cشنبه 24 نوامبر"),
     ],
 )
 def test_weekday_and_date_per_locale(lang: str, expected: str) -> None:
