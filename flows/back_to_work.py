@@ -12,14 +12,14 @@ flowchart TD
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.clock import local
 from bot.models import Citizen, MessageStatus
 from flows.answers import pick
-from flows.attendance import next_work_day, shift_bounds, work_days_between
+from flows.attendance import EVENING, next_work_day, shift_bounds, work_days_between, works_on
 from flows.engine import Choice, Turn
-from flows.people import consultant_of, current_placements, unique_contacts
+from flows.people import PlacementView, consultant_of, current_placements, unique_contacts
 from flows.sick_day import open_absence
 from messages import TN, T, Text, plain
 
@@ -39,19 +39,28 @@ def start(turn: Turn, citizen: Citizen) -> None:
     today = local(turn.now).date()
     views = current_placements(turn.session, citizen, today)
     next_day = next_work_day(views, today)
-    bounds = shift_bounds(views, today)
-    if bounds is None or turn.now >= bounds[1]:
+    if not _today_still_possible(views, today, turn.now):
         close(turn, citizen, next_day)
         return
     turn.goto(FLOW, "ask_day", next_day=next_day.isoformat())
     turn.reply(
         T("Good to hear! When are you back at work?"),
         kind="back_to_work.ask_day",
-        choices=(
-            Choice("1", T("Today, {day}", day=today)),
-            Choice("2", plain(next_day)),
-        ),
+        choices=_day_choices(today, next_day),
     )
+
+
+def _day_choices(today: date, next_day: date) -> tuple[Choice, ...]:
+    """Today or the next work day, by date."""
+    return (Choice("1", T("Today, {day}", day=today)), Choice("2", plain(next_day)))
+
+
+def _today_still_possible(views: list[PlacementView], today: date, now: datetime) -> bool:
+    """Before today's shift ends (or, with no schedule, before evening on a work day)."""
+    bounds = shift_bounds(views, today)
+    if bounds is not None:
+        return now < bounds[1]
+    return works_on(views, today) and local(now).hour < EVENING
 
 
 def handle(turn: Turn, citizen: Citizen, step: str) -> bool:
@@ -69,7 +78,13 @@ def handle(turn: Turn, citizen: Citizen, step: str) -> bool:
 
 def reprompt(turn: Turn, step: str) -> None:
     """Ask again which day."""
-    turn.reply(T("Please answer 1 or 2."), kind="back_to_work.reprompt")
+    today = local(turn.now).date()
+    next_day = date.fromisoformat(turn.data["next_day"])
+    turn.reply(
+        T("Please answer 1 or 2."),
+        kind="back_to_work.reprompt",
+        choices=_day_choices(today, next_day),
+    )
 
 
 def close(turn: Turn, citizen: Citizen, day: date) -> None:

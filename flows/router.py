@@ -96,8 +96,7 @@ def _continue_conversation(turn: Turn) -> bool:
         if flow == sick_day.FLOW:
             if sick_day.handle(turn, person, step):
                 return True
-            if intent == Intent.RECOVERED:
-                return False
+            # "I'm back on Friday" answers "when back?"; it must never drop the report.
             return _reprompt_or_drop(turn, lambda: sick_day.reprompt(turn, step))
         if flow == back_to_work.FLOW:
             if back_to_work.handle(turn, person, step):

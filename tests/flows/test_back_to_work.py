@@ -54,3 +54,21 @@ def test_not_sick_gets_a_friendly_answer(chat: Chat, world: World, clock: object
     chat.send(world.citizen.phone or "", "better")
     assert chat.last(world.citizen.phone or "").kind == "back_to_work.not_sick"
     assert chat.outbound(world.contact.phone) == []
+
+
+def test_without_a_schedule_the_morning_still_offers_today(
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
+) -> None:
+    """Irregular hours (no schedule): "rask" at 07:00 on a weekday asks, with both options."""
+    world.placement.schedule = {}
+    session.add(world.placement)
+    session.commit()
+    phone = world.citizen.phone or ""
+    _sick(chat, phone)
+    clock.move_to("2026-11-25T06:00:00+00:00")  # Wednesday 07:00
+    chat.send(phone, "rask")
+    assert chat.last(phone).kind == "back_to_work.ask_day"
+    chat.send(phone, "hmm")
+    reprompt = chat.last(phone)
+    assert reprompt.kind == "back_to_work.reprompt"
+    assert [o["value"] for o in reprompt.options] == ["1", "2"]

@@ -8,7 +8,7 @@ import time_machine
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
-from bot.models import Absence, Alert, AlertKind
+from bot.models import Absence, AbsenceReason, Alert, AlertKind
 from flows.sick_day import check_open_absences
 from tests.factories import (
     World,
@@ -112,3 +112,29 @@ def test_day_three_is_not_judged_at_midnight(
     assert check_open_absences(session, utcnow()) == 0
     clock.move_to("2026-11-26T07:01:00+00:00")  # Thursday 08:01, after the 08:00 shift start
     assert check_open_absences(session, utcnow()) == 1
+
+
+def test_a_number_inside_a_sentence_is_not_a_menu_answer(
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
+) -> None:
+    """The answer "I'm sick for 2 days" to "you or your child?" means me, not option 2."""
+    phone = world.citizen.phone or ""
+    chat.send(phone, "syg")
+    chat.send(phone, "jeg er syg i 2 dage")
+    chat.send(phone, "2.")
+
+    assert session.exec(select(Absence)).one().reason == AbsenceReason.OWN_ILLNESS
+
+
+def test_back_on_friday_does_not_drop_the_report(
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
+) -> None:
+    """A "recovered"-sounding answer to "when back?" is asked again, never taken as RASK."""
+    phone = world.citizen.phone or ""
+    chat.send(phone, "syg")
+    chat.send(phone, "1")
+    chat.send(phone, "Jeg er tilbage på fredag")
+    assert chat.last(phone).kind == "sick_day.reprompt"
+    chat.send(phone, "2")
+    assert session.exec(select(Absence)).one().closed_at is None
+    assert chat.outbound(world.contact.phone, "back_to_work.employer_notice") == []
