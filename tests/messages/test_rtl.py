@@ -104,7 +104,7 @@ def test_nested_texts_in_a_list_are_isolated_item_by_item() -> None:
     first = i(f"{i('Mette')} في {i('Bageriet')}")
     second = i(f"مستشارك {i('Lars')}")
     assert text == (
-        f"شكراً. أبلغنا {i(f'{first} و{second}')}. نتمنى لك الشفاء العاجل! اكتب «تعافيت» عندما تعود."
+        f"شكراً. أبلغنا {i(f'{first} و{second}')}. نتمنى لك الشفاء! اكتب «تعافيت» عندما تعود."
     )
 
 
