@@ -34,6 +34,7 @@ MAX_SEGMENTS = 2
 # Sample values: a Tuesday with a long-ish Danish name, an employer and a consultant.
 DAY = date(2026, 11, 24)
 NEXT_DAY = date(2026, 11, 25)
+DAY_CHOICES = (Choice("1", T("Today, {day}", day=DAY)), Choice("2", plain(NEXT_DAY)))
 TOLD = [
     T("{contact} at {employer}", contact="Mette Sørensen", employer="Bageriet Nørrebro ApS"),
     T("your consultant {name}", name="Lars Nielsen"),
@@ -114,9 +115,9 @@ SAMPLES: tuple[Sample, ...] = (
     Sample(
         "back_to_work.ask_day",
         T("Good to hear! When are you back at work?"),
-        (Choice("1", T("Today, {day}", day=DAY)), Choice("2", plain(NEXT_DAY))),
+        DAY_CHOICES,
     ),
-    Sample("back_to_work.reprompt", T("Please answer 1 or 2.")),
+    Sample("back_to_work.reprompt", T("Please answer 1 or 2."), DAY_CHOICES),
     Sample(
         "back_to_work.confirm (employer + consultant)",
         T("Welcome back! We have told {people}. Have a good day at work.", people=TOLD),
