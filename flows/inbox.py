@@ -65,10 +65,10 @@ def _store(engine: Engine, inbound: Inbound) -> int | None:
         direction=Direction.INBOUND,
         channel=inbound.channel,
         participant_kind=ParticipantKind.UNKNOWN,
-        address=inbound.address[:64],
-        body=inbound.text[:MAX_STORED_TEXT],
+        address=inbound.address.replace("\x00", "")[:64],
+        body=inbound.text.replace("\x00", "")[:MAX_STORED_TEXT],  # PostgreSQL text has no NUL
         status=MessageStatus.RECEIVED,
-        provider_id=inbound.provider_id[:64],
+        provider_id=inbound.provider_id.replace("\x00", "")[:64],
         created_at=now,
         updated_at=now,
     )

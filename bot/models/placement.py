@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from bot.models._base import created_at_field, enum_field, json_field
@@ -30,6 +30,14 @@ class Shift(BaseModel):
 
     start: time
     end: time
+
+    @field_validator("start", "end", mode="after")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        """Shifts are Danish wall-clock times; a zone would make DST and comparisons wrong."""
+        if value.tzinfo is not None:
+            raise ValueError("give a local time without a time zone, e.g. 08:00")
+        return value
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Shift:

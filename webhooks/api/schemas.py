@@ -66,6 +66,14 @@ class ApiInput(SQLModel):
 
     model_config = {"extra": "forbid"}
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        """PostgreSQL text cannot hold NUL; refuse it with a 422 rather than fail with a 500."""
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul_character", "may not contain the NUL character")
+        return value
+
     @field_validator("name", "first_name", check_fields=False)
     @classmethod
     def _name(cls, value: str | None) -> str:

@@ -17,6 +17,8 @@ from webhooks.deps import EngineDep, SessionDep, SettingsDep
 
 log = logging.getLogger(__name__)
 
+MAX_ROW_ID = 2**31 - 1  # the message id column is a 32-bit integer
+
 router = APIRouter(prefix="/webhooks/twilio", tags=["webhooks"])
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
@@ -74,7 +76,9 @@ def inbound_sms(form: SignedForm, engine: EngineDep, settings: SettingsDep) -> R
 
 @router.post("/status", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 def message_status(
-    form: SignedForm, session: SessionDep, outbox: Annotated[int | None, Query()] = None
+    form: SignedForm,
+    session: SessionDep,
+    outbox: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
 ) -> Response:
     """Record a delivery report; unknown sids are acknowledged so Twilio does not retry."""
     sid = _required(form, "MessageSid")
