@@ -19,7 +19,7 @@ from bot.models import (
     WeeklySchedule,
 )
 from bot.models.people import CitizenBase, ConsultantBase, EmployerBase, EmployerContactBase
-from bot.models.placement import WEEKDAYS, PlacementBase
+from bot.models.placement import PlacementBase
 from bot.phones import InvalidPhoneNumber, normalise_phone
 from messages.languages import is_supported
 from webhooks.api.errors import unprocessable
@@ -154,14 +154,8 @@ class ApiInput(SQLModel):
     @field_validator("schedule", check_fields=False)
     @classmethod
     def _schedule(cls, value: WeeklySchedule | None) -> WeeklySchedule:
-        """Shifts are Danish wall-clock times; a zone would shift every wake-up."""
+        """A placement always has a schedule ({} for irregular hours); Shift refuses zones."""
         schedule: WeeklySchedule = _not_null(value)
-        for day in WEEKDAYS:
-            shift = getattr(schedule, day)
-            if shift is not None and (shift.start.tzinfo or shift.end.tzinfo):
-                raise PydanticCustomError(
-                    "wall_clock_time", 'times are wall-clock times like "08:00", without a zone'
-                )
         return schedule
 
     @field_validator(
