@@ -14,6 +14,7 @@ flowchart TD
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -26,8 +27,11 @@ from bot.models import (
     AlertKind,
     AlertSeverity,
     Citizen,
+    Conversation,
     ExpectedReturn,
+    Message,
     MessageStatus,
+    ParticipantKind,
 )
 from bot.recipients import recipient_for
 from flows.alerts import raise_alert
@@ -55,6 +59,13 @@ FLOW = "sick_day"
 REPEAT_WINDOW = timedelta(days=30)
 REPEAT_THRESHOLD = 3  # episodes in 30 days that make the consultant look closer
 THIRD_DAY = 3
+
+REASON_TEXT = {
+    AbsenceReason.OWN_ILLNESS: T("Reason: own illness"),
+    AbsenceReason.CHILD_ILLNESS: T("Reason: child's illness"),
+    AbsenceReason.NOT_GIVEN: T("Reason: not given (no answer to the question)"),
+}
+ANSWER_WAIT = timedelta(minutes=10)  # then a half-answered report is passed on as it is
 
 WHO_CHOICES = (Choice("1", T("I am sick")), Choice("2", T("My child is sick")))
 RETURN_CHOICES = (
@@ -84,7 +95,7 @@ def start(turn: Turn, citizen: Citizen, intent: Intent) -> None:
         )
         turn.finish()
         return
-    facts = _report_facts(turn.session, citizen, turn.now)
+    facts = {**_report_facts(turn.session, citizen, turn.now), "inbound_id": turn.inbound.id}
     if intent == Intent.CHILD_SICK:
         turn.goto(FLOW, "ask_return", reason=AbsenceReason.CHILD_ILLNESS.value, note=note, **facts)
         _ask_return(turn)
@@ -213,9 +224,7 @@ def record(
             consultant,
             lines(
                 T("Sick report: {name} is absent {day}.", name=citizen.full_name, day=day),
-                T("Reason: own illness")
-                if reason == AbsenceReason.OWN_ILLNESS
-                else T("Reason: child's illness"),
+                REASON_TEXT[reason],
                 TN(
                     "Day {n} of this absence.",
                     "Day {n} of this absence.",
@@ -495,3 +504,46 @@ def _day_started(views: list[PlacementView], day: date) -> datetime:
     if bounds is not None:
         return bounds[0]
     return datetime.combine(day, NO_SCHEDULE_CHECK_TIME, tzinfo=COPENHAGEN)
+
+
+def complete_stalled(session: Session, now: datetime) -> int:
+    """Pass on reports whose questions went unanswered: a lone SYG must still reach people."""
+    query = (
+        select(Conversation)
+        .where(
+            Conversation.flow == FLOW,
+            col(Conversation.step).in_(("ask_who", "ask_return")),
+            Conversation.participant_kind == ParticipantKind.CITIZEN,
+            col(Conversation.updated_at) <= now - ANSWER_WAIT,
+        )
+        .with_for_update(skip_locked=True)
+    )
+    completed = 0
+    for conversation in session.exec(query).all():
+        citizen = session.exec(
+            select(Citizen).where(Citizen.id == conversation.participant_id).with_for_update()
+        ).first()
+        inbound = session.get(Message, conversation.context.get("inbound_id") or 0)
+        recipient = recipient_for(citizen, inbound.channel) if citizen and inbound else None
+        if citizen is None or inbound is None or recipient is None or not citizen.active:
+            session.delete(conversation)
+            continue
+        turn = Turn(
+            session=session,
+            person=citizen,
+            inbound=inbound,
+            reply_to=replace(recipient, address=inbound.address),
+            now=now,
+            _conversation=conversation,
+            _loaded=True,
+        )
+        data = conversation.context
+        record(
+            turn,
+            citizen,
+            reason=AbsenceReason(data.get("reason", AbsenceReason.NOT_GIVEN)),
+            expected=ExpectedReturn.UNKNOWN,
+            note=data.get("note"),
+        )
+        completed += 1
+    return completed

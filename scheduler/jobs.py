@@ -13,6 +13,15 @@ from flows import sick_day
 log = logging.getLogger(__name__)
 
 
+def complete_stalled_reports(engine: Engine) -> int:
+    """Pass on sick reports whose follow-up questions went unanswered."""
+    with session_scope(engine) as session:
+        completed = sick_day.complete_stalled(session, utcnow())
+    if completed:
+        log.info("unanswered sick reports passed on: %s", completed)
+    return completed
+
+
 def check_absences(engine: Engine) -> int:
     """Raise third-day alerts for open absences (the citizen may not write every day)."""
     with session_scope(engine) as session:

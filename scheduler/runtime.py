@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 60
 ABSENCE_CHECK_SECONDS = 300
+STALLED_REPORT_SECONDS = 60
 
 
 def build_scheduler(engine: Engine, settings: Settings, dispatcher: Dispatcher) -> AsyncIOScheduler:
@@ -34,6 +35,14 @@ def build_scheduler(engine: Engine, settings: Settings, dispatcher: Dispatcher) 
     )
     scheduler.add_job(
         dispatcher.reconcile_stale, "interval", seconds=RECONCILE_SECONDS, id="reconcile", **common
+    )
+    scheduler.add_job(
+        jobs.complete_stalled_reports,
+        "interval",
+        seconds=STALLED_REPORT_SECONDS,
+        args=[engine],
+        id="stalled_reports",
+        **common,
     )
     scheduler.add_job(
         jobs.check_absences,

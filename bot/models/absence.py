@@ -16,6 +16,7 @@ class AbsenceReason(StrEnum):
 
     OWN_ILLNESS = "own_illness"
     CHILD_ILLNESS = "child_illness"  # barns sygdom
+    NOT_GIVEN = "not_given"  # the citizen wrote SYG and did not answer the question
 
 
 class ExpectedReturn(StrEnum):

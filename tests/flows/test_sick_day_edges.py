@@ -8,8 +8,8 @@ import time_machine
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
-from bot.models import Absence, AbsenceReason, Alert, AlertKind
-from flows.sick_day import check_open_absences
+from bot.models import Absence, AbsenceReason, Alert, AlertKind, ExpectedReturn
+from flows.sick_day import check_open_absences, complete_stalled
 from tests.factories import (
     World,
     make_contact,
@@ -138,3 +138,39 @@ def test_back_on_friday_does_not_drop_the_report(
     chat.send(phone, "2")
     assert session.exec(select(Absence)).one().closed_at is None
     assert chat.outbound(world.contact.phone, "back_to_work.employer_notice") == []
+
+
+def test_a_lone_syg_reaches_employer_and_consultant_after_ten_minutes(
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
+) -> None:
+    """Many readers send one word and stop: the report is passed on with what is known."""
+    phone = world.citizen.phone or ""
+    chat.send(phone, "syg")
+    clock.shift(60 * 9)
+    assert complete_stalled(session, utcnow()) == 0
+    clock.shift(60 * 2)
+    assert complete_stalled(session, utcnow()) == 1
+    session.commit()
+    absence = session.exec(select(Absence)).one()
+    assert absence.reason == AbsenceReason.NOT_GIVEN
+    assert absence.reported_at.minute == 30  # the time of the SYG, not of the tick
+    assert len(chat.outbound(world.contact.phone, "sick_day.employer_notice")) == 1
+    notice = chat.outbound(world.consultant.phone, "sick_day.consultant_notice")[0].body
+    assert "ikke oplyst" in notice
+    assert chat.last(phone).kind == "sick_day.confirm"
+    assert complete_stalled(session, utcnow()) == 0  # done once
+
+
+def test_a_half_answered_report_keeps_the_answer(
+    chat: Chat, world: World, session: Session, clock: time_machine.Traveller
+) -> None:
+    """Answered "my child", never "when back": child's illness, return not known."""
+    phone = world.citizen.phone or ""
+    chat.send(phone, "syg")
+    chat.send(phone, "2")
+    clock.shift(60 * 11)
+    assert complete_stalled(session, utcnow()) == 1
+    session.commit()
+    absence = session.exec(select(Absence)).one()
+    assert absence.reason == AbsenceReason.CHILD_ILLNESS
+    assert absence.expected_return == ExpectedReturn.UNKNOWN
