@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from bot.models._base import created_at_field, enum_field, instant_field
@@ -31,6 +31,16 @@ class Absence(SQLModel, table=True):
     """One sick episode, from the first day until the citizen is back."""
 
     __tablename__ = "absence"
+    __table_args__ = (
+        # At most one open episode per citizen, whatever races the application loses.
+        Index(
+            "uq_absence_open_per_citizen",
+            "citizen_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     jobcentre_id: int = Field(foreign_key="jobcentre.id", index=True)
