@@ -1,4 +1,4 @@
-"""The `makker` command: serve, migrate, demo, apikey, chat.
+"""The `makker` command: serve, migrate, demo, apikey, chat, intent.
 
 This is the composition root, so it alone reaches into flows/, scheduler/ and webhooks/
 (imported inside the commands; bot's library modules import none of them).
@@ -72,7 +72,19 @@ def _parser() -> argparse.ArgumentParser:
         "-m", "--message", action="append", help="send this text (repeatable) instead of a prompt"
     )
     chat.set_defaults(handler=_chat)
+
+    intent = commands.add_parser("intent", help="print the intent Makker reads in a text")
+    intent.add_argument("text", nargs="+", help="the text, as a person would write it")
+    intent.set_defaults(handler=_intent)
     return parser
+
+
+def _intent(args: argparse.Namespace, settings: Settings) -> int:
+    """Show how a text is understood, to check a phrase without a database or a phone."""
+    from messages.lexicon import classify
+
+    print(classify(" ".join(args.text)).value)
+    return 0
 
 
 def _engine(settings: Settings) -> Engine:
