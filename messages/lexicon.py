@@ -95,7 +95,7 @@ LEXICON: dict[str, dict[Cue, str]] = {
             lille pige, lille dreng, min dreng, min pige""",
         Cue.RECOVERED: """rask*, frisk, friskere, bedre, har det godt, er ok igen, ok igen,
             på arbejde igen, kommer på arbejde i morgen, kan godt komme, kan komme i morgen""",
-        Cue.BACK: "tilbage, kommer i morgen",
+        Cue.BACK: "er tilbage, tilbage på arbejde, kommer i morgen",
         Cue.AWAKE: "vågen, vaagen, vagen, vågnet, vaagnet, vagnet, er oppe, står op, stået op",
         Cue.LATE: """for sent, forsent, forsinket, forsinkelse, kommer senere, lidt senere,
             kommer lidt sent, kommer sent, min senere, minutter senere, bliver sent,
@@ -127,7 +127,7 @@ LEXICON: dict[str, dict[Cue, str]] = {
             im good now, feeling good,
             feel good, im good, feel well, feeling well, back to work, back at work,
             fit for work, healed, all good now""",
-        Cue.BACK: "back, coming in tomorrow, see you tomorrow",
+        Cue.BACK: "im back, i am back, back tomorrow, coming in tomorrow, see you tomorrow",
         Cue.AWAKE: """awake, im up, i am up, am up, woke up, got up, up now, up and ready,
             im awake, wide awake, out of bed, up already""",
         Cue.LATE: """late, running late, delayed, delay, bit late, little late, be late, later
