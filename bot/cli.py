@@ -145,6 +145,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from fastapi import FastAPI
 
     from scheduler.runtime import running
+    from webhooks import access_log
     from webhooks.app import create_app
 
     engine = _engine(settings)
@@ -161,6 +162,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return running(engine, settings)
 
     app = create_app(settings, engine, background=background)  # type: ignore[arg-type]
+    access_log.install()  # query strings may carry phone numbers
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port)
     return 0
 
