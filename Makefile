@@ -21,7 +21,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot flows messages scheduler webhooks tests
+	$(BIN)/mypy bot flows messages scheduler webhooks tests bench
 	$(BIN)/pytest
 
 messages-extract: install

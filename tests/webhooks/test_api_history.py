@@ -179,7 +179,8 @@ def test_history_pages(client: TestClient, session: Session, clock: time_machine
     citizen = make_citizen(session, tenant.jobcentre)
     for n in range(5):
         _message(session, citizen, f"message {n}")
-        _absence(session, citizen, date(2026, 11, 1 + n))
+        closed = {"closed_at": utcnow()} if n < 4 else {}  # one open episode at most
+        _absence(session, citizen, date(2026, 11, 1 + n), **closed)
         clock.shift(timedelta(minutes=1))
     session.commit()
 
