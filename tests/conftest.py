@@ -15,6 +15,9 @@ from bot.settings import Settings
 from tests.databases import PostgresDatabase, SqliteTemplate, require_postgres
 from webhooks.app import create_app
 
+# Local stub servers of the Twilio and Telegram HTTP APIs, for every test that asks for them.
+pytest_plugins = ["tests.fakes.fixtures"]
+
 # A Tuesday morning in Copenhagen (CET, UTC+1), an ordinary working day.
 DEFAULT_NOW = "2026-11-24T06:30:00+00:00"
 

@@ -22,17 +22,9 @@ from bot.dispatcher import Dispatcher
 from bot.models import ChannelKind, Message, MessageStatus
 from bot.settings import Settings
 from tests.factories import make_world
-from tests.fakes.fixtures import (
-    provider_settings,
-    telegram_stub,
-    twilio_http_client,
-    twilio_stub,
-)
 from tests.fakes.telegram_stub import TelegramStub
 from tests.fakes.twilio_stub import StubTwilioHttpClient, TwilioStub
 from webhooks.app import create_app
-
-__all__ = ["provider_settings", "telegram_stub", "twilio_http_client", "twilio_stub"]
 
 pytestmark = pytest.mark.usefixtures("clock")
 EMPLOYER_CHAT = 777000111
