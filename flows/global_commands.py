@@ -103,6 +103,24 @@ def stop(turn: Turn) -> None:
         )
 
 
+def absence_while_opted_out(turn: Turn) -> None:
+    """An opted-out citizen wrote what looks like a sick report: alert, never forward."""
+    person = turn.person
+    assert isinstance(person, Citizen)
+    raise_alert(
+        turn.session,
+        citizen=person,
+        kind=AlertKind.ABSENCE_WHILE_OPTED_OUT,
+        severity=AlertSeverity.URGENT,
+        summary=T(
+            "{name} has turned Makker off (STOP) but wrote a message that looks like a sick "
+            "report. It was not passed on to the employer. Please contact {name}.",
+            name=person.full_name,
+        ),
+        key=f"in{turn.inbound.id}:absence_while_opted_out",
+    )
+
+
 def start(turn: Turn) -> None:
     """Opt the person back in."""
     person = turn.person

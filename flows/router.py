@@ -33,6 +33,7 @@ from flows.inbox import Inbound
 from flows.people import identify
 from messages.lexicon import Intent, classify, command
 
+ABSENCE_INTENTS = frozenset({Intent.SICK, Intent.CHILD_SICK, Intent.CANNOT_ATTEND, Intent.LATE})
 MAX_REPROMPTS = 1  # after one "please answer 1 or 2", fall back to the menu
 
 
@@ -56,7 +57,11 @@ def route(session: Session, message: Message, inbound: Inbound) -> None:
 
     word = command(message.body)
     if person.opted_out_at is not None and word not in {Intent.START, Intent.STOP}:
-        return  # they asked for silence; the message is kept, nothing is sent
+        # They asked for silence: nothing is sent to them. But an absence they try to report
+        # must not vanish: the consultant hears that it was NOT passed on.
+        if isinstance(person, Citizen) and classify(message.body) in ABSENCE_INTENTS:
+            global_commands.absence_while_opted_out(turn)
+        return
     if word == Intent.STOP:
         global_commands.stop(turn)
         return

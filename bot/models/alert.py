@@ -30,6 +30,7 @@ class AlertKind(StrEnum):
     BACK_TO_WORK = "back_to_work"
     OPTED_OUT = "opted_out"
     OPTED_IN = "opted_in"
+    ABSENCE_WHILE_OPTED_OUT = "absence_while_opted_out"
 
 
 class Alert(SQLModel, table=True):

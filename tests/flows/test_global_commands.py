@@ -51,7 +51,8 @@ def test_stop_opts_out_alerts_consultant_and_silences(
     chat.send(phone, "syg")
     chat.send(phone, "STOP")
     assert len(chat.outbound(phone)) == sent_before + 1  # a repeated STOP is confirmed again
-    assert len(session.exec(select(Alert)).all()) == 1
+    kinds = [a.kind for a in session.exec(select(Alert)).all()]
+    assert kinds == [AlertKind.OPTED_OUT, AlertKind.ABSENCE_WHILE_OPTED_OUT]  # not a 2nd STOP
 
 
 def test_opted_out_citizen_sick_report_reaches_nobody(
@@ -128,3 +129,20 @@ def test_citizen_of_another_jobcentre_is_told_only_their_own_people(
     assert chat.last(other.phone or "").kind == "sick_day.confirm_nobody"
     assert chat.outbound(world.contact.phone) == []
     assert chat.outbound(world.consultant.phone) == []
+
+
+def test_opted_out_sick_message_alerts_the_consultant_without_forwarding(
+    chat: Chat, world: World, session: Session, clock: object
+) -> None:
+    """STOP means no texts to them, but a sick report must not silently vanish."""
+    phone = world.citizen.phone or ""
+    chat.send(phone, "STOP")
+    chat.send(phone, "jeg er syg i dag")
+    chat.send(phone, "hej")  # not about an absence: nothing at all
+    kinds = [a.kind for a in session.exec(select(Alert)).all()]
+    assert kinds == [AlertKind.OPTED_OUT, AlertKind.ABSENCE_WHILE_OPTED_OUT]
+    alert_text = chat.last(world.consultant.phone or "")
+    assert alert_text.kind == "alert.absence_while_opted_out"
+    assert "ikke givet videre" in alert_text.body  # "not passed on", in Danish
+    assert chat.kinds(phone) == ["stop.confirm"]
+    assert chat.outbound(world.contact.phone) == []
