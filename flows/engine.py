@@ -74,7 +74,9 @@ class Turn:
         if recipient is None:
             return None
         key = f"in{self.inbound.id}:{kind}:{recipient.kind}{recipient.id}"
-        return say(self.session, recipient, text, kind=kind, key=key)
+        return say(
+            self.session, recipient, text, kind=kind, key=key, in_reply_to_id=self.inbound.id
+        )
 
     def goto(self, flow: str, step: str, ttl: timedelta = DEFAULT_TTL, **data: Any) -> None:
         """Wait for the sender's next message in `flow` at `step`, remembering `data`."""

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import utcnow
 from bot.db.engine import session_scope
-from flows import sick_day
+from flows import delivery_watch, sick_day
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,15 @@ def complete_stalled_reports(engine: Engine) -> int:
     if completed:
         log.info("unanswered sick reports passed on: %s", completed)
     return completed
+
+
+def watch_deliveries(engine: Engine) -> int:
+    """Tell consultants about employer notices that could not be delivered."""
+    with session_scope(engine) as session:
+        alerted = delivery_watch.alert_undelivered_notices(session, utcnow())
+    if alerted:
+        log.warning("undelivered employer notices reported to consultants: %s", alerted)
+    return alerted
 
 
 def check_absences(engine: Engine) -> int:

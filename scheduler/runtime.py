@@ -45,6 +45,14 @@ def build_scheduler(engine: Engine, settings: Settings, dispatcher: Dispatcher) 
         **common,
     )
     scheduler.add_job(
+        jobs.watch_deliveries,
+        "interval",
+        seconds=STALLED_REPORT_SECONDS,
+        args=[engine],
+        id="deliveries",
+        **common,
+    )
+    scheduler.add_job(
         jobs.check_absences,
         "interval",
         seconds=ABSENCE_CHECK_SECONDS,

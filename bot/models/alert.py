@@ -31,6 +31,7 @@ class AlertKind(StrEnum):
     OPTED_OUT = "opted_out"
     OPTED_IN = "opted_in"
     ABSENCE_WHILE_OPTED_OUT = "absence_while_opted_out"
+    NOTICE_NOT_DELIVERED = "notice_not_delivered"
 
 
 class Alert(SQLModel, table=True):

@@ -74,3 +74,4 @@ class Message(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     sent_at: datetime | None = instant_field()
+    escalated_at: datetime | None = instant_field()  # a failed notice was reported to a person
