@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.clock import utcnow
 from bot.db.engine import session_scope
@@ -12,29 +15,28 @@ from flows import delivery_watch, sick_day
 
 log = logging.getLogger(__name__)
 
+Planner = Callable[[Session, datetime], int]
+
+
+def _run(engine: Engine, planner: Planner, what: str) -> int:
+    """One planner pass in one transaction; logs how much it did (a count, never content)."""
+    with session_scope(engine) as session:
+        done = planner(session, utcnow())
+    if done:
+        log.info("%s: %s", what, done)
+    return done
+
 
 def complete_stalled_reports(engine: Engine) -> int:
     """Pass on sick reports whose follow-up questions went unanswered."""
-    with session_scope(engine) as session:
-        completed = sick_day.complete_stalled(session, utcnow())
-    if completed:
-        log.info("unanswered sick reports passed on: %s", completed)
-    return completed
+    return _run(engine, sick_day.complete_stalled, "unanswered sick reports passed on")
 
 
 def watch_deliveries(engine: Engine) -> int:
     """Tell consultants about employer notices that could not be delivered."""
-    with session_scope(engine) as session:
-        alerted = delivery_watch.alert_undelivered_notices(session, utcnow())
-    if alerted:
-        log.warning("undelivered employer notices reported to consultants: %s", alerted)
-    return alerted
+    return _run(engine, delivery_watch.alert_undelivered_notices, "undelivered notices reported")
 
 
 def check_absences(engine: Engine) -> int:
     """Raise third-day alerts for open absences (the citizen may not write every day)."""
-    with session_scope(engine) as session:
-        alerted = sick_day.check_open_absences(session, utcnow())
-    if alerted:
-        log.info("third-day sick alerts raised: %s", alerted)
-    return alerted
+    return _run(engine, sick_day.check_open_absences, "third-day sick alerts raised")

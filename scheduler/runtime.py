@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -18,48 +18,31 @@ from scheduler import jobs
 log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 60
+STALLED_REPORT_SECONDS = 60  # a lone SYG reaches people at most a minute after its deadline
+DELIVERY_WATCH_SECONDS = 60
 ABSENCE_CHECK_SECONDS = 300
-STALLED_REPORT_SECONDS = 60
+
+# Planner ticks: (job id, function taking the engine, interval in seconds).
+PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
+    ("stalled_reports", jobs.complete_stalled_reports, STALLED_REPORT_SECONDS),
+    ("deliveries", jobs.watch_deliveries, DELIVERY_WATCH_SECONDS),
+    ("absences", jobs.check_absences, ABSENCE_CHECK_SECONDS),
+)
 
 
 def build_scheduler(engine: Engine, settings: Settings, dispatcher: Dispatcher) -> AsyncIOScheduler:
     """Register the ticks; none keeps state of its own, so any number of workers may run."""
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
+    interval = settings.dispatch_interval_seconds
     scheduler.add_job(
-        dispatcher.dispatch_once,
-        "interval",
-        seconds=settings.dispatch_interval_seconds,
-        id="dispatch",
-        **common,
+        dispatcher.dispatch_once, "interval", seconds=interval, id="dispatch", **common
     )
     scheduler.add_job(
         dispatcher.reconcile_stale, "interval", seconds=RECONCILE_SECONDS, id="reconcile", **common
     )
-    scheduler.add_job(
-        jobs.complete_stalled_reports,
-        "interval",
-        seconds=STALLED_REPORT_SECONDS,
-        args=[engine],
-        id="stalled_reports",
-        **common,
-    )
-    scheduler.add_job(
-        jobs.watch_deliveries,
-        "interval",
-        seconds=STALLED_REPORT_SECONDS,
-        args=[engine],
-        id="deliveries",
-        **common,
-    )
-    scheduler.add_job(
-        jobs.check_absences,
-        "interval",
-        seconds=ABSENCE_CHECK_SECONDS,
-        args=[engine],
-        id="absences",
-        **common,
-    )
+    for job_id, planner, seconds in PLANNERS:
+        scheduler.add_job(planner, "interval", seconds=seconds, args=[engine], id=job_id, **common)
     return scheduler
 
 
