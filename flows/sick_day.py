@@ -508,21 +508,24 @@ def _day_started(views: list[PlacementView], day: date) -> datetime:
 
 def complete_stalled(session: Session, now: datetime) -> int:
     """Pass on reports whose questions went unanswered: a lone SYG must still reach people."""
-    query = (
-        select(Conversation)
-        .where(
-            Conversation.flow == FLOW,
-            col(Conversation.step).in_(("ask_who", "ask_return")),
-            Conversation.participant_kind == ParticipantKind.CITIZEN,
-            col(Conversation.updated_at) <= now - ANSWER_WAIT,
-        )
-        .with_for_update(skip_locked=True)
+    stalled = (
+        Conversation.flow == FLOW,
+        col(Conversation.step).in_(("ask_who", "ask_return")),
+        Conversation.participant_kind == ParticipantKind.CITIZEN,
+        col(Conversation.updated_at) <= now - ANSWER_WAIT,
     )
     completed = 0
-    for conversation in session.exec(query).all():
+    for citizen_id in session.exec(select(Conversation.participant_id).where(*stalled)).all():
+        # The router's lock order (person, then conversation), so the two never deadlock;
+        # re-read under the lock: the citizen may have answered in the meantime.
         citizen = session.exec(
-            select(Citizen).where(Citizen.id == conversation.participant_id).with_for_update()
+            select(Citizen).where(Citizen.id == citizen_id).with_for_update()
         ).first()
+        conversation = session.exec(
+            select(Conversation).where(Conversation.participant_id == citizen_id, *stalled)
+        ).first()
+        if conversation is None:
+            continue
         inbound = session.get(Message, conversation.context.get("inbound_id") or 0)
         recipient = recipient_for(citizen, inbound.channel) if citizen and inbound else None
         if citizen is None or inbound is None or recipient is None or not citizen.active:
