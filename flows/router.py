@@ -20,13 +20,11 @@ flowchart TD
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlmodel import Session
 
 from bot.clock import utcnow
-from bot.models import Citizen, Message
-from bot.recipients import participant_kind, recipient_for
+from bot.models import ChannelKind, Citizen, Message
+from bot.recipients import Recipient, participant_kind
 from flows import back_to_work, global_commands, sick_day, unknown_sender
 from flows.engine import Turn
 from flows.inbox import Inbound
@@ -48,11 +46,15 @@ def route(session: Session, message: Message, inbound: Inbound) -> None:
     message.jobcentre_id = person.jobcentre_id
     message.language = person.language
     session.add(message)
-    reply_to = recipient_for(person, message.channel)
-    if reply_to is None:  # e.g. a Telegram user linked without a phone: answer in the chat
-        return
-    # Answer on the channel and address the person wrote from.
-    reply_to = replace(reply_to, address=message.address)
+    reply_to = Recipient(  # answer on the channel and address the person wrote from
+        kind=message.participant_kind,
+        id=person.id,
+        channel=ChannelKind(message.channel),
+        address=message.address,
+        language=person.language,
+        jobcentre_id=person.jobcentre_id,
+        opted_out=person.opted_out_at is not None,
+    )
     turn = Turn(session=session, person=person, inbound=message, reply_to=reply_to, now=utcnow())
 
     word = command(message.body)
