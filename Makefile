@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint messages-extract messages-update bench clean
+.PHONY: install run test lint messages-extract messages-update constraints bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,6 +31,14 @@ messages-extract: install
 
 messages-update: messages-extract
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D makker -i messages/makker.pot -d messages/locale
+
+# Re-pin every dependency after changing pyproject.toml (CI installs exactly these versions).
+constraints:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade pip
+	.venv-lock/bin/pip install --quiet -e '.[dev]'
+	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	rm -rf .venv-lock
 
 clean:
 	rm -rf $(VENV) build *.egg-info makker.db makker.db-wal makker.db-shm
