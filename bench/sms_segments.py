@@ -12,23 +12,18 @@ characters, else 153 per part. Any other character switches the whole text to UC
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
 from bot.channels.base import render_sms
 from bot.outbox import Option
+from bot.sms import cost
 from flows.engine import Choice
 from flows.global_commands import CITIZEN_MENU
 from flows.sick_day import RETURN_CHOICES, WHO_CHOICES, YES_NO
 from messages import T, Text, plain, render
 from messages.languages import LANGUAGES
 
-GSM_BASIC = (
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM_EXTENSION = "^{}\\[~]|€\f"
 MAX_SEGMENTS = 2
 
 # Sample values: a Tuesday with a long-ish Danish name, an employer and a consultant.
@@ -144,11 +139,8 @@ def sms_body(sample: Sample, lang: str) -> str:
 
 def segments(body: str) -> tuple[int, str, int]:
     """(segments, encoding, length in that encoding's units) of one SMS body."""
-    if all(ch in GSM_BASIC or ch in GSM_EXTENSION for ch in body):
-        length = sum(2 if ch in GSM_EXTENSION else 1 for ch in body)
-        return (1 if length <= 160 else math.ceil(length / 153)), "GSM", length
-    length = len(body.encode("utf-16-le")) // 2
-    return (1 if length <= 70 else math.ceil(length / 67)), "UCS-2", length
+    found = cost(body)
+    return found.segments, found.encoding, found.length
 
 
 def table() -> str:

@@ -1,4 +1,4 @@
-"""The `makker` command: serve, migrate, demo, apikey, chat, intent.
+"""The `makker` command: serve, worker, migrate, demo, apikey, chat, intent.
 
 This is the composition root, so it alone reaches into flows/, scheduler/ and webhooks/
 (imported inside the commands; bot's library modules import none of them).
@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="interface (default: HOST setting)")
     serve.add_argument("--port", type=int, default=None, help="port (default: PORT setting)")
     serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="run the scheduler ticks (dispatch, wake-ups, reminders) without HTTP"
+    )
+    worker.set_defaults(handler=_worker)
 
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.set_defaults(handler=_migrate)
@@ -161,9 +166,34 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         """The scheduler runs for as long as the server does."""
         return running(engine, settings)
 
-    app = create_app(settings, engine, background=background)  # type: ignore[arg-type]
+    app = create_app(
+        settings,
+        engine,
+        background=background if settings.scheduler_in_serve else None,  # type: ignore[arg-type]
+    )
     access_log.install()  # query strings may carry phone numbers
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port)
+    return 0
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the ticks until SIGINT or SIGTERM; any number of workers may share one database."""
+    import signal
+
+    from scheduler.runtime import running
+
+    engine = _engine(settings)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        async with running(engine, settings):
+            log.info("worker running; stop with Ctrl-C or SIGTERM")
+            await stop.wait()
+
+    asyncio.run(run())
     return 0
 
 

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.clock import utcnow
-from bot.models import Direction, Message, MessageStatus
+from bot.models import ChannelKind, Direction, Message, MessageStatus
 from bot.recipients import Recipient
+from bot.sms import segments
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,18 @@ def enqueue(
     idempotency_key: str | None = None,
     in_reply_to_id: int | None = None,
     not_before: datetime | None = None,
+    deadline: datetime | None = None,
+    ref: str | None = None,
     allow_opted_out: bool = False,
 ) -> Message:
-    """Add an outbound row; nothing is sent until the surrounding transaction commits."""
+    """Add an outbound row; nothing is sent until the surrounding transaction commits.
+
+    `not_before` holds it back (quiet hours, a planned wake-up); `deadline` is when it must
+    be out at the latest (the dispatcher sends earliest deadline first; default: when due).
+    """
     now = utcnow()
     suppressed = recipient.opted_out and not allow_opted_out
+    due = not_before or now
     message = Message(
         jobcentre_id=recipient.jobcentre_id,
         direction=Direction.OUTBOUND,
@@ -50,9 +58,25 @@ def enqueue(
         status=MessageStatus.SUPPRESSED if suppressed else MessageStatus.PENDING,
         idempotency_key=idempotency_key,
         in_reply_to_id=in_reply_to_id,
-        next_attempt_at=None if suppressed else (not_before or now),
+        next_attempt_at=None if suppressed else due,
+        deadline=deadline or due,
+        ref=ref,
+        segments=sms_segments(body, options) if recipient.channel == ChannelKind.SMS else 1,
         created_at=now,
         updated_at=now,
     )
     session.add(message)
     return message
+
+
+def render_sms(body: str, options: Sequence[Option]) -> str:
+    """Plain-text rendering of options, for SMS and the sandbox: one numbered line each."""
+    if not options:
+        return body
+    lines = [f"{o.value} - {o.label}" for o in options]
+    return body + "\n\n" + "\n".join(lines)
+
+
+def sms_segments(body: str, options: Sequence[Option]) -> int:
+    """Segments of the text as the SMS channel sends it."""
+    return segments(render_sms(body, options))

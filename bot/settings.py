@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     dispatch_stale_after_seconds: Annotated[float, Field(gt=0)] = Field(
         default=300.0, description="A row left 'sending' this long is retried (worker crashed)"
     )
+    scheduler_in_serve: bool = Field(
+        default=True,
+        description="Run the scheduler ticks inside `makker serve`; false when `makker worker` "
+        "processes run them",
+    )
     log_level: str = Field(default="INFO", description="Python log level")
 
     @field_validator(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot.clock import utcnow
+from bot.hours import after_quiet, jobcentre_hours
 from bot.models import Conversation, Message
 from bot.outbox import Option, enqueue
 from bot.recipients import Person, Recipient, participant_kind, recipient_for
@@ -56,8 +57,15 @@ class Turn:
         """What the current conversation has learnt so far."""
         return dict(self.conversation.context) if self.conversation else {}
 
-    def reply(self, text: Text, *, kind: str, choices: Sequence[Choice] = ()) -> Message:
-        """Answer the sender where they wrote from, in their language."""
+    def reply(
+        self,
+        text: Text,
+        *,
+        kind: str,
+        choices: Sequence[Choice] = (),
+        ref: str | None = None,
+    ) -> Message:
+        """Answer the sender where they wrote from, in their language (at once: they asked)."""
         return say(
             self.session,
             self.reply_to,
@@ -66,16 +74,34 @@ class Turn:
             choices=choices,
             key=f"in{self.inbound.id}:{kind}",
             in_reply_to_id=self.inbound.id,
+            ref=ref,
         )
 
-    def tell(self, person: Person, text: Text, *, kind: str) -> Message | None:
+    def tell(
+        self,
+        person: Person,
+        text: Text,
+        *,
+        kind: str,
+        choices: Sequence[Choice] = (),
+        ref: str | None = None,
+        quiet: bool = False,
+    ) -> Message | None:
         """Send someone else a message caused by this turn (at most once per turn)."""
         recipient = recipient_for(person)
         if recipient is None:
             return None
         key = f"in{self.inbound.id}:{kind}:{recipient.kind}{recipient.id}"
         return say(
-            self.session, recipient, text, kind=kind, key=key, in_reply_to_id=self.inbound.id
+            self.session,
+            recipient,
+            text,
+            kind=kind,
+            choices=choices,
+            key=key,
+            in_reply_to_id=self.inbound.id,
+            ref=ref,
+            quiet=quiet,
         )
 
     def goto(self, flow: str, step: str, ttl: timedelta = DEFAULT_TTL, **data: Any) -> None:
@@ -111,9 +137,20 @@ def say(
     key: str | None = None,
     in_reply_to_id: int | None = None,
     allow_opted_out: bool = False,
+    not_before: datetime | None = None,
+    deadline: datetime | None = None,
+    ref: str | None = None,
+    quiet: bool = False,
 ) -> Message:
-    """Render a text in the recipient's language and put it in the outbox."""
+    """Render a text in the recipient's language and put it in the outbox.
+
+    `quiet=True` marks a message nobody is waiting for (a reminder, a check-in, a digest):
+    it is held until the recipient's jobcentre's quiet hours are over.
+    """
     language = recipient.language
+    if quiet:
+        hours = jobcentre_hours(session, recipient.jobcentre_id)
+        not_before = after_quiet(hours, not_before or utcnow())
     return enqueue(
         session,
         recipient=recipient,
@@ -123,6 +160,9 @@ def say(
         idempotency_key=key,
         in_reply_to_id=in_reply_to_id,
         allow_opted_out=allow_opted_out,
+        not_before=not_before,
+        deadline=deadline,
+        ref=ref,
     )
 
 

@@ -1,4 +1,4 @@
-"""Decide who wrote, which conversation they are in, and what they want; never stay silent.
+"""Decide who wrote, which question they are answering, and what they want; never stay silent.
 
 ```mermaid
 flowchart TD
@@ -8,24 +8,35 @@ flowchart TD
     X -- "yes, not START" --> Q["stored, no reply"]
     X -- no --> G{"STOP / START / HELP / LANGUAGE?"}
     G -- yes --> C["global command"]
-    G -- no --> O{"open conversation?"}
+    G -- no --> K{"consultant writing OK A12?"}
+    K -- yes --> ACK["alert acknowledged"]
+    K -- no --> O{"open question? (conversation or a sent wake-up; newest first)"}
     O -- "answer understood" --> S["flow step"]
     O -- "not understood, first time" --> R["question asked again"]
-    O -- no --> N{"intent"}
+    O -- no --> N{"intent / free text"}
     N -- "sick / child sick" --> SD["sick_day"]
     N -- recovered --> BW["back_to_work"]
+    N -- "a starter takes it (e.g. an employer's report)" --> F["that flow"]
     N -- unknown --> H["HELP menu"]
 ```
+
+Flows plug in through three tables below: `CONVERSATIONS` (continue an open conversation by
+its flow name), `PROMPTS` (questions asked without a conversation row, such as a wake-up
+text planned in bulk) and `STARTERS` (begin a flow from what someone wrote).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.clock import utcnow
 from bot.models import ChannelKind, Citizen, Message
 from bot.recipients import Recipient, participant_kind
-from flows import back_to_work, global_commands, sick_day, unknown_sender
+from flows import alerts, back_to_work, global_commands, sick_day, unknown_sender
 from flows.engine import Turn
 from flows.inbox import Inbound
 from flows.people import identify
@@ -33,6 +44,49 @@ from messages.lexicon import Intent, classify, command
 
 ABSENCE_INTENTS = frozenset({Intent.SICK, Intent.CHILD_SICK, Intent.CANNOT_ATTEND, Intent.LATE})
 MAX_REPROMPTS = 1  # after one "please answer 1 or 2", fall back to the menu
+
+
+@dataclass(frozen=True)
+class Conversing:
+    """How the router continues one flow's open conversation."""
+
+    answer: Callable[[Turn, str], bool]  # (turn, step): True when the answer was understood
+    reprompt: Callable[[Turn, str], None] | None = None  # ask the step's question again
+    yields_to: frozenset[Intent] = frozenset()  # a fresh message with these intents starts over
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A question someone was asked without a conversation row (found from domain rows)."""
+
+    asked_at: datetime
+    answer: Callable[[Turn], bool]  # True when the answer was understood
+    reprompt: Callable[[Turn], None] | None = None
+    yields_to: frozenset[Intent] = field(default_factory=frozenset)
+
+
+def _citizen(turn: Turn) -> Citizen:
+    """The sender of a citizen-only flow."""
+    assert isinstance(turn.person, Citizen)
+    return turn.person
+
+
+CONVERSATIONS: dict[str, Conversing] = {
+    sick_day.FLOW: Conversing(
+        lambda turn, step: sick_day.handle(turn, _citizen(turn), step), sick_day.reprompt
+    ),
+    back_to_work.FLOW: Conversing(
+        lambda turn, step: back_to_work.handle(turn, _citizen(turn), step),
+        back_to_work.reprompt,
+        yields_to=frozenset({Intent.SICK, Intent.CHILD_SICK}),
+    ),
+}
+
+# Finders of open questions that live in domain rows; each returns None when there is none.
+PROMPTS: tuple[Callable[[Turn], Prompt | None], ...] = ()
+
+# Begin a flow from a message outside any question; the first that returns True took it.
+STARTERS: tuple[Callable[[Turn, Intent], bool], ...] = ()
 
 
 def route(session: Session, message: Message, inbound: Inbound) -> None:
@@ -76,58 +130,82 @@ def route(session: Session, message: Message, inbound: Inbound) -> None:
     if word == Intent.LANGUAGE:
         global_commands.language_menu(turn)
         return
-    if _continue_conversation(turn):
+    if alerts.acknowledge_by_reply(turn):
         return
-    _start_from_intent(turn, classify(message.body))
+    if _answer_open_question(turn):
+        return
+    start_from_intent(turn, classify(message.body))
 
 
-def _continue_conversation(turn: Turn) -> bool:
-    """Give the message to the open conversation; True when that answered it."""
+def _open_questions(turn: Turn) -> list[Prompt]:
+    """Every question the sender may be answering, newest first."""
+    found = [p for finder in PROMPTS if (p := finder(turn)) is not None]
     conversation = turn.conversation
-    if conversation is None:
-        return False
-    flow, step = conversation.flow, conversation.step
-    person = turn.person
-    if flow == global_commands.MENU:
-        chosen = global_commands.menu_choice(turn)
-        if chosen is None:
-            return False
-        turn.finish()
-        _start_from_intent(turn, chosen)
-        return True
-    if flow == global_commands.LANGUAGE:
-        return global_commands.choose_language(turn) or _reprompt_or_drop(turn, None)
-    if isinstance(person, Citizen):
-        # A fresh sick or recovered message beats an old question.
-        intent = classify(turn.text)
-        if flow == sick_day.FLOW:
-            if sick_day.handle(turn, person, step):
-                return True
-            # "I'm back on Friday" answers "when back?"; it must never drop the report.
-            return _reprompt_or_drop(turn, lambda: sick_day.reprompt(turn, step))
-        if flow == back_to_work.FLOW:
-            if back_to_work.handle(turn, person, step):
-                return True
-            if intent in {Intent.SICK, Intent.CHILD_SICK}:
-                return False
-            return _reprompt_or_drop(turn, lambda: back_to_work.reprompt(turn, step))
-    return False
+    if conversation is not None:
+        found.append(_conversation_prompt(turn, conversation.flow, conversation.step))
+    return sorted(found, key=lambda p: p.asked_at, reverse=True)
 
 
-def _reprompt_or_drop(turn: Turn, reprompt: object) -> bool:
-    """Ask once more; the second miss ends the conversation and shows the menu instead."""
-    misses = int(turn.data.get("misses", 0))
-    if reprompt is None or misses >= MAX_REPROMPTS or not callable(reprompt):
-        turn.finish()
-        return False
+def _conversation_prompt(turn: Turn, flow: str, step: str) -> Prompt:
+    """The open conversation as a prompt, asked when it last moved."""
     conversation = turn.conversation
     assert conversation is not None
-    turn.goto(conversation.flow, conversation.step, misses=misses + 1)
-    reprompt()
+    asked_at = conversation.updated_at
+    if flow == global_commands.MENU:
+        return Prompt(asked_at, _menu_answer)
+    if flow == global_commands.LANGUAGE:
+        return Prompt(asked_at, global_commands.choose_language, lambda t: None)
+    handler = CONVERSATIONS.get(flow)
+    if handler is None:  # a flow this version does not know (or not for this person)
+        return Prompt(asked_at, lambda t: False, yields_to=frozenset(Intent))
+    reprompt = handler.reprompt
+    return Prompt(
+        asked_at,
+        lambda t: handler.answer(t, step),
+        (lambda t: reprompt(t, step)) if reprompt is not None else None,
+        handler.yields_to,
+    )
+
+
+def _menu_answer(turn: Turn) -> bool:
+    """A number from the HELP menu starts what it names."""
+    chosen = global_commands.menu_choice(turn)
+    if chosen is None:
+        return False
+    turn.finish()
+    start_from_intent(turn, chosen)
     return True
 
 
-def _start_from_intent(turn: Turn, intent: Intent) -> None:
+def _answer_open_question(turn: Turn) -> bool:
+    """Give the message to the newest open question that understands it; True when one did."""
+    questions = _open_questions(turn)
+    if not questions:
+        return False
+    for question in questions:
+        if question.answer(turn):
+            return True
+    newest = questions[0]
+    if classify(turn.text) in newest.yields_to:
+        turn.finish()
+        return False
+    return _reprompt_or_drop(turn, newest.reprompt)
+
+
+def _reprompt_or_drop(turn: Turn, reprompt: Callable[[Turn], None] | None) -> bool:
+    """Ask once more; the second miss ends the conversation and shows the menu instead."""
+    misses = int(turn.data.get("misses", 0))
+    conversation = turn.conversation
+    if reprompt is None or misses >= MAX_REPROMPTS:
+        turn.finish()
+        return False
+    if conversation is not None:
+        turn.goto(conversation.flow, conversation.step, misses=misses + 1)
+    reprompt(turn)
+    return True
+
+
+def start_from_intent(turn: Turn, intent: Intent) -> None:
     """Begin the flow the intent asks for, or show the menu."""
     person = turn.person
     if intent == Intent.LANGUAGE:
@@ -139,5 +217,8 @@ def _start_from_intent(turn: Turn, intent: Intent) -> None:
             return
         if intent == Intent.RECOVERED:
             back_to_work.start(turn, person)
+            return
+    for starter in STARTERS:
+        if starter(turn, intent):
             return
     global_commands.help_menu(turn)

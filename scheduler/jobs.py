@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.clock import utcnow
-from bot.db.engine import session_scope
-from flows import delivery_watch, sick_day
+from bot.db.engine import write_scope
+from flows import alerts, delivery_watch, sick_day
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ Planner = Callable[[Session, datetime], int]
 
 def _run(engine: Engine, planner: Planner, what: str) -> int:
     """One planner pass in one transaction; logs how much it did (a count, never content)."""
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         done = planner(session, utcnow())
     if done:
         log.info("%s: %s", what, done)
@@ -40,3 +40,13 @@ def watch_deliveries(engine: Engine) -> int:
 def check_absences(engine: Engine) -> int:
     """Raise third-day alerts for open absences (the citizen may not write every day)."""
     return _run(engine, sick_day.check_open_absences, "third-day sick alerts raised")
+
+
+def escalate_alerts(engine: Engine) -> int:
+    """Send urgent alerts nobody acknowledged in time on to the consultant's backup."""
+    return _run(engine, alerts.escalate_unacknowledged, "unacknowledged urgent alerts escalated")
+
+
+def send_alert_digests(engine: Engine) -> int:
+    """Send each consultant their daily overview of info alerts (in office hours)."""
+    return _run(engine, alerts.send_digests, "alert digests sent")

@@ -21,12 +21,16 @@ RECONCILE_SECONDS = 60
 STALLED_REPORT_SECONDS = 60  # a lone SYG reaches people at most a minute after its deadline
 DELIVERY_WATCH_SECONDS = 60
 ABSENCE_CHECK_SECONDS = 300
+ALERT_ESCALATION_SECONDS = 60
+ALERT_DIGEST_SECONDS = 300  # the digest goes out within 5 minutes of office opening
 
 # Planner ticks: (job id, function taking the engine, interval in seconds).
 PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
     ("stalled_reports", jobs.complete_stalled_reports, STALLED_REPORT_SECONDS),
     ("deliveries", jobs.watch_deliveries, DELIVERY_WATCH_SECONDS),
     ("absences", jobs.check_absences, ABSENCE_CHECK_SECONDS),
+    ("alert_escalation", jobs.escalate_alerts, ALERT_ESCALATION_SECONDS),
+    ("alert_digests", jobs.send_alert_digests, ALERT_DIGEST_SECONDS),
 )
 
 

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.models import ChannelKind
-from bot.outbox import Option
+from bot.outbox import Option, render_sms
+
+__all__ = [
+    "Channel",
+    "ChannelError",
+    "OutboundMessage",
+    "SendResult",
+    "render_sms",
+]
 
 
 @dataclass(frozen=True)
@@ -50,11 +58,3 @@ class Channel(Protocol):
     async def send(self, message: OutboundMessage) -> SendResult:
         """Hand one message to the provider."""
         ...
-
-
-def render_sms(body: str, options: tuple[Option, ...]) -> str:
-    """Plain-text rendering of options, for SMS and the sandbox: one numbered line each."""
-    if not options:
-        return body
-    lines = [f"{o.value} - {o.label}" for o in options]
-    return body + "\n\n" + "\n".join(lines)

@@ -68,3 +68,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def write_scope(engine: Engine) -> Iterator[Session]:
+    """A transaction that takes the write lock first on SQLite (ticks that claim due rows).
+
+    PostgreSQL claims rows with FOR UPDATE SKIP LOCKED; SQLite has no row locks, so a
+    claimer holds the database's single write lock from its first statement (BEGIN
+    IMMEDIATE) and two processes never read the same due rows as free.
+    """
+    with session_scope(engine) as session:
+        if is_sqlite(engine):
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session

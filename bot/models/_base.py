@@ -23,6 +23,11 @@ def instant_field(*, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=True, index=index)
 
 
+def required_instant_field() -> Any:
+    """A moment every row has, stored as UTC."""
+    return Field(sa_type=UTCDateTime, nullable=False)
+
+
 def json_field() -> Any:
     """A JSON document column (dict)."""
     return Field(default_factory=dict, sa_type=JSON, nullable=False)
@@ -64,4 +69,5 @@ __all__ = [
     "enum_field",
     "instant_field",
     "json_field",
+    "required_instant_field",
 ]

@@ -32,6 +32,26 @@ class AlertKind(StrEnum):
     OPTED_IN = "opted_in"
     ABSENCE_WHILE_OPTED_OUT = "absence_while_opted_out"
     NOTICE_NOT_DELIVERED = "notice_not_delivered"
+    # Employers
+    EMPLOYER_REPORT = "employer_report"  # did not turn up, late, conduct, language, safety …
+    EMPLOYER_GOOD_NEWS = "employer_good_news"
+    PLACEMENT_STARTED = "placement_started"  # the employer confirmed the citizen began
+    END_REQUESTED = "end_requested"  # the employer asks to end the placement
+    CITIZEN_REPLY = "citizen_reply"  # what the citizen answered after a no-show report
+    # Wake-ups
+    WAKEUP_MISSED = "wakeup_missed"  # no answer to texts and call before the shift
+    CAPACITY_SHORTFALL = "capacity_shortfall"  # wake-ups cannot all go out in time
+    # Interviews
+    INTERVIEW_DECLINED = "interview_declined"  # "I can't come"
+    INTERVIEW_UNCONFIRMED = "interview_unconfirmed"  # no confirmation by 20:00 the day before
+    INTERVIEW_OUTCOME = "interview_outcome"  # how it went, and the employer's decision
+    # Check-ins
+    CHECKIN_CONCERN = "checkin_concern"  # a bad answer from citizen or employer
+    CHECKIN_CALL_REQUEST = "checkin_call_request"  # the citizen wants their consultant to call
+    CHECKIN_NO_CONTACT = "checkin_no_contact"  # no answer this period, even after a reminder
+    CHECKIN_ANSWERED = "checkin_answered"  # answers for the timeline and the digest
+    # Case systems
+    WEBHOOK_DEAD_LETTER = "webhook_dead_letter"  # an event could not be delivered in 3 days
 
 
 class Alert(SQLModel, table=True):
@@ -53,4 +73,18 @@ class Alert(SQLModel, table=True):
     acknowledged_at: datetime | None = instant_field()
     acknowledged_by: str | None = Field(default=None, max_length=200)
     resolved_at: datetime | None = instant_field()
+    resolved_by: str | None = Field(default=None, max_length=200)
     resolution_note: str | None = Field(default=None, sa_type=Text)
+    # Delivery to people: who was told and when; an unacknowledged urgent alert moves on.
+    notified_consultant_id: int | None = Field(default=None, foreign_key="consultant.id")
+    notified_at: datetime | None = instant_field()
+    escalate_at: datetime | None = instant_field(index=True)
+    escalated_at: datetime | None = instant_field()
+    digested_at: datetime | None = instant_field()  # info alerts: sent in a daily digest
+    # Raising the same alert twice (a tick that runs again) finds the first one.
+    dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
+
+    @property
+    def ref(self) -> str:
+        """The short reference people type to acknowledge it: A12."""
+        return f"A{self.id}"

@@ -41,6 +41,7 @@ class MessageStatus(StrEnum):
     UNDELIVERED = "undelivered"  # outbound: the provider reported it could not deliver
     FAILED = "failed"  # outbound: gave up after retries, or a permanent provider error
     SUPPRESSED = "suppressed"  # outbound: not sent because the person opted out
+    CANCELLED = "cancelled"  # outbound: withdrawn before sending (e.g. interview rescheduled)
 
 
 class Message(SQLModel, table=True):
@@ -50,6 +51,7 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("direction", "channel", "provider_id", name="uq_message_provider_id"),
         Index("ix_message_due", "status", "next_attempt_at"),
+        Index("ix_message_deadline", "status", "deadline"),
         Index("ix_message_participant", "participant_kind", "participant_id", "created_at"),
     )
 
@@ -75,3 +77,20 @@ class Message(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     sent_at: datetime | None = instant_field()
     escalated_at: datetime | None = instant_field()  # a failed notice was reported to a person
+    # When it must be out at the latest; due rows are sent earliest deadline first.
+    deadline: datetime | None = instant_field()
+    ref: str | None = Field(default=None, max_length=64, index=True)  # e.g. interview:12
+    segments: int = 1  # SMS segments the body costs (what the SMS rate limit counts)
+    detected_language: str | None = Field(default=None, max_length=8)  # inbound: as written
+
+
+class RateBucket(SQLModel, table=True):
+    """A token bucket shared by every dispatcher process (one row per rate-limited channel)."""
+
+    __tablename__ = "rate_bucket"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64)  # e.g. sms:+4570000000, telegram
+    tokens: float = 0.0
+    updated_at: datetime = created_at_field()

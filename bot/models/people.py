@@ -31,6 +31,8 @@ class Reachable(ReachableBase):
     active: bool = Field(default=True)
     opted_out_at: datetime | None = instant_field()
     created_at: datetime = created_at_field()
+    # Offered once to switch to the language they keep writing in (never asked twice).
+    language_offered_at: datetime | None = instant_field()
 
 
 class ConsultantBase(ReachableBase):
@@ -46,6 +48,8 @@ class Consultant(Reachable, ConsultantBase, table=True):
     __tablename__ = "consultant"
 
     id: int | None = Field(default=None, primary_key=True)
+    # Who hears an urgent alert nobody acknowledged, and every alert while this one is on leave.
+    backup_id: int | None = Field(default=None, foreign_key="consultant.id")
 
 
 class EmployerBase(SQLModel):

@@ -7,9 +7,10 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from sqlalchemy import Integer
 from sqlmodel import Field, SQLModel
 
-from bot.models._base import created_at_field, enum_field, json_field
+from bot.models._base import created_at_field, enum_field, instant_field, json_field
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -70,7 +71,34 @@ class WeeklySchedule(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-class PlacementBase(SQLModel):
+class PlacementFollowUp(SQLModel):
+    """How Makker follows the placement: morning wake-ups and regular check-ins."""
+
+    wakeup_enabled: bool = Field(default=True, description="Text the citizen on work mornings")
+    wakeup_days: int | None = Field(
+        default=5,
+        ge=1,
+        le=366,
+        # evaluates_none: a None written by the code is NULL ("every day"), not the default 5
+        sa_type=Integer().evaluates_none(),
+        nullable=True,
+        description="Wake-ups on the first N working days of the placement; null: every one",
+    )
+    wakeup_lead_minutes: int = Field(
+        default=90, ge=15, le=240, description="Minutes before the shift starts"
+    )
+    wakeup_reply_minutes: int = Field(
+        default=20, ge=5, le=60, description="Minutes to answer before the next try"
+    )
+    checkin_enabled: bool = Field(
+        default=True, description="Ask citizen and employer how it goes, during the first year"
+    )
+    checkin_interval_days: int = Field(
+        default=30, ge=7, le=92, description="Days between check-ins (30: monthly)"
+    )
+
+
+class PlacementBase(PlacementFollowUp):
     """A placement as the API creates one."""
 
     kind: PlacementKind = enum_field(PlacementKind.VIRKSOMHEDSPRAKTIK)
@@ -92,6 +120,8 @@ class Placement(PlacementBase, table=True):
     schedule: dict[str, Any] = json_field()
     active: bool = Field(default=True)
     created_at: datetime = created_at_field()
+    started_confirmed_at: datetime | None = instant_field()  # the employer said they began
+    end_requested_at: datetime | None = instant_field()  # the employer asked to end it
 
     @property
     def weekly_schedule(self) -> WeeklySchedule:

@@ -21,5 +21,13 @@ def test_running_registers_ticks_and_stops(engine: Engine, settings: Settings) -
         return ids, was_running, scheduler.running
 
     ids, was_running, still_running = asyncio.run(scenario())
-    assert ids == {"dispatch", "reconcile", "absences", "stalled_reports", "deliveries"}
+    assert ids == {
+        "dispatch",
+        "reconcile",
+        "absences",
+        "stalled_reports",
+        "deliveries",
+        "alert_escalation",
+        "alert_digests",
+    }
     assert was_running and not still_running

@@ -71,6 +71,14 @@ def test_placement_crud_round_trip(
         },
         "active": True,
         "created_at": "2026-11-24T06:30:00Z",
+        "wakeup_enabled": True,
+        "wakeup_days": 5,
+        "wakeup_lead_minutes": 90,
+        "wakeup_reply_minutes": 20,
+        "checkin_enabled": True,
+        "checkin_interval_days": 30,
+        "started_confirmed_at": None,
+        "end_requested_at": None,
     }
     stored = session.get(Placement, placement["id"])
     assert stored is not None
@@ -302,3 +310,59 @@ def test_other_jobcentres_placements_are_invisible(client: TestClient, session: 
     seen_by_them = client.get(f"{URL}/{theirs.id}", headers=other.headers).json()
     assert (seen_by_them["kind"], seen_by_them["active"]) == ("virksomhedspraktik", True)
     assert client.get(f"{URL}/{mine.id}", headers=other.headers).status_code == 404
+
+
+def test_wake_up_and_check_in_settings_through_the_api(
+    client: TestClient, session: Session
+) -> None:
+    """Wake-ups every working day, 60 minutes ahead; check-ins every three weeks; then off."""
+    tenant = make_tenant(session)
+    citizen_id, contact_id, _ = _cast(session, tenant)
+    body = _body(
+        citizen_id,
+        contact_id,
+        wakeup_days=None,
+        wakeup_lead_minutes=60,
+        wakeup_reply_minutes=15,
+        checkin_interval_days=21,
+    )
+    created = client.post(URL, json=body, headers=tenant.headers)
+    assert created.status_code == 201, created.text
+    assert created.json()["wakeup_days"] is None
+    stored = session.get(Placement, created.json()["id"])
+    assert stored is not None
+    assert (stored.wakeup_lead_minutes, stored.wakeup_reply_minutes) == (60, 15)
+    assert stored.checkin_interval_days == 21
+
+    patched = client.patch(
+        f"{URL}/{stored.id}",
+        json={"wakeup_enabled": False, "checkin_enabled": False, "wakeup_days": 3},
+        headers=tenant.headers,
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["wakeup_enabled"] is False
+    assert patched.json()["checkin_enabled"] is False
+    assert patched.json()["wakeup_days"] == 3
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"wakeup_lead_minutes": 5}, "wakeup_lead_minutes"),
+        ({"wakeup_reply_minutes": 0}, "wakeup_reply_minutes"),
+        ({"wakeup_days": 0}, "wakeup_days"),
+        ({"checkin_interval_days": 1}, "checkin_interval_days"),
+        ({"wakeup_enabled": None}, "wakeup_enabled"),
+    ],
+)
+def test_follow_up_settings_are_checked(
+    client: TestClient, session: Session, patch: dict[str, Any], field: str
+) -> None:
+    """Out-of-range settings are refused with the field named, on create and update."""
+    tenant = make_tenant(session)
+    citizen_id, contact_id, _ = _cast(session, tenant)
+    created = client.post(URL, json=_body(citizen_id, contact_id, **patch), headers=tenant.headers)
+    assert_unprocessable(created, "body", field)
+    placement = client.post(URL, json=_body(citizen_id, contact_id), headers=tenant.headers).json()
+    response = client.patch(f"{URL}/{placement['id']}", json=patch, headers=tenant.headers)
+    assert_unprocessable(response, "body", field)

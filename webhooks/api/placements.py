@@ -41,14 +41,9 @@ def create_placement(
         field="contact_id",
     )
     placement = Placement(
+        **body.model_dump(exclude={"schedule"}),
         jobcentre_id=jobcentre_id,
-        citizen_id=body.citizen_id,
-        contact_id=body.contact_id,
         employer_id=contact.employer_id,
-        kind=body.kind,
-        start_date=body.start_date,
-        end_date=body.end_date,
-        workplace_address=body.workplace_address,
         schedule=body.schedule.to_json(),
     )
     session.add(placement)

@@ -159,7 +159,17 @@ class ApiInput(SQLModel):
         return schedule
 
     @field_validator(
-        "preferred_channel", "kind", "start_date", "contact_id", "citizen_id", check_fields=False
+        "preferred_channel",
+        "kind",
+        "start_date",
+        "contact_id",
+        "citizen_id",
+        "wakeup_enabled",
+        "wakeup_lead_minutes",
+        "wakeup_reply_minutes",
+        "checkin_enabled",
+        "checkin_interval_days",
+        check_fields=False,
     )
     @classmethod
     def _required(cls, value: Any) -> Any:
@@ -329,6 +339,14 @@ class PlacementUpdate(ApiInput):
     workplace_address: str | None = Field(default=None, max_length=300)
     contact_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     schedule: WeeklySchedule | None = Field(default=None, description="Replaces the whole week")
+    wakeup_enabled: bool | None = None
+    wakeup_days: int | None = Field(
+        default=None, ge=1, le=366, description="null: a wake-up on every working day"
+    )
+    wakeup_lead_minutes: int | None = Field(default=None, ge=15, le=240)
+    wakeup_reply_minutes: int | None = Field(default=None, ge=5, le=60)
+    checkin_enabled: bool | None = None
+    checkin_interval_days: int | None = Field(default=None, ge=7, le=92)
 
 
 class PlacementPublic(PlacementBase):
@@ -341,6 +359,8 @@ class PlacementPublic(PlacementBase):
     schedule: WeeklySchedule
     active: bool
     created_at: datetime
+    started_confirmed_at: datetime | None
+    end_requested_at: datetime | None
 
 
 # -- history ---------------------------------------------------------------------------------
