@@ -74,6 +74,25 @@ class Settings(BaseSettings):
     dispatch_stale_after_seconds: Annotated[float, Field(gt=0)] = Field(
         default=300.0, description="A row left 'sending' this long is retried (worker crashed)"
     )
+    sms_segments_per_second: Annotated[float, Field(gt=0)] = Field(
+        default=10.0,
+        description="SMS rate limit in segments per second per sender (Twilio: 10 for a "
+        "Danish long code); shared by every worker",
+    )
+    telegram_messages_per_second: Annotated[float, Field(gt=0)] = Field(
+        default=30.0, description="Telegram rate limit over all chats (Bot API: about 30/s)"
+    )
+    telegram_chat_messages_per_second: Annotated[float, Field(gt=0)] = Field(
+        default=1.0, description="Telegram rate limit per chat (Bot API: about 1/s)"
+    )
+    voice_calls_per_second: Annotated[float, Field(gt=0)] = Field(
+        default=1.0, description="Outgoing voice calls per second (Twilio's default CPS is 1)"
+    )
+    wakeup_max_early_minutes: Annotated[int, Field(ge=0, le=180)] = Field(
+        default=60,
+        description="The earliest a wake-up text may leave before its time to fit the rate "
+        "limit; if that is not enough, the consultants are warned",
+    )
     scheduler_in_serve: bool = Field(
         default=True,
         description="Run the scheduler ticks inside `makker serve`; false when `makker worker` "
