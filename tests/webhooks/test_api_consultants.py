@@ -47,6 +47,7 @@ def test_create_normalises_and_defaults(
         "telegram_chat_id": None,
         "language": "en",  # the jobcentre's default
         "preferred_channel": "sms",
+        "backup_id": None,
         "active": True,
         "opted_out_at": None,
         "created_at": "2026-11-24T06:30:00Z",

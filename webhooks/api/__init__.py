@@ -3,7 +3,18 @@
 from fastapi import APIRouter, Depends, status
 from fastapi.routing import APIRoute
 
-from webhooks.api import citizens, consultants, contacts, employers, history, placements
+from webhooks.api import (
+    alerts,
+    citizens,
+    consultants,
+    contacts,
+    employers,
+    history,
+    jobcentre,
+    leave,
+    placements,
+    timeline,
+)
 from webhooks.api.auth import current_jobcentre_id
 
 
@@ -24,5 +35,9 @@ router.include_router(contacts.router)
 router.include_router(citizens.router)
 router.include_router(placements.router)
 router.include_router(history.router)
+router.include_router(timeline.router)
+router.include_router(leave.router)
+router.include_router(alerts.router)
+router.include_router(jobcentre.router)
 
 __all__ = ["router"]

@@ -9,8 +9,15 @@ from sqlmodel import col, select
 
 from bot.models import Citizen, Consultant
 from webhooks.api.auth import JobcentreIdDep
-from webhooks.api.crud import RowId, default_language, fetch_page, get_owned, owned
-from webhooks.api.errors import documented, still_in_use
+from webhooks.api.crud import (
+    RowId,
+    default_language,
+    fetch_page,
+    get_active_reference,
+    get_owned,
+    owned,
+)
+from webhooks.api.errors import documented, still_in_use, unprocessable
 from webhooks.api.identity import CLASH, check_new_person, check_person_update
 from webhooks.api.schemas import (
     ConsultantCreate,
@@ -34,8 +41,10 @@ MISSING = "No such consultant in your jobcentre"
 def create_consultant(
     body: ConsultantCreate, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Consultant:
-    """Add a consultant to the caller's jobcentre."""
+    """Add a consultant to the caller's jobcentre, optionally with a backup."""
     check_new_person(session, body=body)
+    if body.backup_id is not None:
+        _check_backup(session, backup_id=body.backup_id, jobcentre_id=jobcentre_id)
     consultant = Consultant.model_validate(body, update={"jobcentre_id": jobcentre_id})
     if "language" not in body.model_fields_set:
         consultant.language = default_language(session, jobcentre_id=jobcentre_id)
@@ -74,10 +83,14 @@ def read_consultant(
 def update_consultant(
     consultant_id: RowId, body: ConsultantUpdate, session: SessionDep, jobcentre_id: JobcentreIdDep
 ) -> Consultant:
-    """Change the fields sent; the rest stay."""
+    """Change the fields sent; the rest stay (`backup_id: null` removes the backup)."""
     consultant = get_owned(session, Consultant, row_id=consultant_id, jobcentre_id=jobcentre_id)
     changes = body.model_dump(exclude_unset=True)
     check_person_update(session, person=consultant, changes=changes)
+    if changes.get("backup_id") is not None:
+        _check_backup(
+            session, backup_id=changes["backup_id"], jobcentre_id=jobcentre_id, of=consultant
+        )
     consultant.sqlmodel_update(changes)
     session.add(consultant)
     session.commit()
@@ -102,3 +115,14 @@ def deactivate_consultant(
     consultant.active = False
     session.add(consultant)
     session.commit()
+
+
+def _check_backup(
+    session: SessionDep, *, backup_id: int, jobcentre_id: int, of: Consultant | None = None
+) -> None:
+    """A backup is another active consultant of the same jobcentre (422 on backup_id)."""
+    get_active_reference(
+        session, Consultant, row_id=backup_id, jobcentre_id=jobcentre_id, field="backup_id"
+    )
+    if of is not None and of.id == backup_id:
+        raise unprocessable("backup_id", "a consultant cannot be their own backup", backup_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, field_validator
@@ -11,13 +11,17 @@ from sqlmodel import Field, SQLModel
 
 from bot.models import (
     AbsenceReason,
+    AlertKind,
+    AlertSeverity,
     ChannelKind,
     Direction,
     ExpectedReturn,
     MessageStatus,
+    ParticipantKind,
     PlacementKind,
     WeeklySchedule,
 )
+from bot.models.jobcentre import JobcentreHours
 from bot.models.people import CitizenBase, ConsultantBase, EmployerBase, EmployerContactBase
 from bot.models.placement import PlacementBase
 from bot.phones import InvalidPhoneNumber, normalise_phone
@@ -206,6 +210,13 @@ class ConsultantCreate(ApiInput, ConsultantBase):
     """A new job consultant; language defaults to the jobcentre's."""
 
     preferred_channel: ApiChannel = ChannelKind.SMS
+    backup_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="Consultant who gets this one's unacknowledged urgent alerts, and all "
+        "alerts during leave",
+    )
 
 
 class ConsultantUpdate(ApiInput):
@@ -217,12 +228,14 @@ class ConsultantUpdate(ApiInput):
     telegram_chat_id: int | None = None
     language: str | None = Field(default=None, max_length=8)
     preferred_channel: ApiChannel | None = None
+    backup_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class ConsultantPublic(ConsultantBase):
     """A consultant as the API shows one."""
 
     id: int
+    backup_id: int | None
     active: bool
     opted_out_at: datetime | None
     created_at: datetime
@@ -399,6 +412,142 @@ class MessagePublic(SQLModel):
     sent_at: datetime | None
 
 
+# -- the jobcentre, its closures and people's leave -----------------------------------------
+
+
+class JobcentrePublic(JobcentreHours):
+    """The caller's jobcentre and its clock."""
+
+    id: int
+    name: str
+    default_language: str
+
+
+class JobcentreUpdate(ApiInput):
+    """Fields to change; times are Danish wall-clock HH:MM."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    default_language: str | None = Field(default=None, max_length=8)
+    quiet_start: time | None = None
+    quiet_end: time | None = None
+    office_open: time | None = None
+    office_close: time | None = None
+    alert_ack_minutes: int | None = Field(default=None, ge=5, le=24 * 60)
+
+    @field_validator("quiet_start", "quiet_end", "office_open", "office_close", "alert_ack_minutes")
+    @classmethod
+    def _hours(cls, value: Any) -> Any:
+        """Clock fields cannot be null; a zone would make them ambiguous."""
+        value = _not_null(value)
+        if isinstance(value, time) and value.tzinfo is not None:
+            raise PydanticCustomError("wall_clock", "give a local time without a time zone")
+        return value
+
+
+class ClosureCreate(ApiInput):
+    """A day the jobcentre is closed (Danish public holidays are known already)."""
+
+    day: date
+    note: str | None = Field(default=None, max_length=200)
+
+
+class ClosurePublic(SQLModel):
+    """A closure day."""
+
+    id: int
+    day: date
+    note: str | None
+    created_at: datetime
+
+
+class LeaveCreate(ApiInput):
+    """Days off, both included; only the dates are kept, never a reason."""
+
+    first_day: date
+    last_day: date
+
+
+class LeavePublic(SQLModel):
+    """A person's leave."""
+
+    id: int
+    participant_kind: ParticipantKind
+    participant_id: int
+    first_day: date
+    last_day: date
+    created_at: datetime
+
+
+# -- alerts ----------------------------------------------------------------------------------
+
+
+class AlertPublic(SQLModel):
+    """One escalation, as the consultant's case system sees it."""
+
+    id: int
+    ref: str = Field(description="The reference consultants reply with: OK A12")
+    kind: AlertKind
+    severity: AlertSeverity
+    summary: str = Field(description="In the language of the consultant who was told")
+    citizen_id: int | None
+    placement_id: int | None
+    absence_id: int | None
+    consultant_id: int | None
+    notified_consultant_id: int | None
+    details: dict[str, Any]
+    created_at: datetime
+    notified_at: datetime | None
+    escalated_at: datetime | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+    resolution_note: str | None
+
+
+class AlertAcknowledge(ApiInput):
+    """Who saw the alert."""
+
+    by: str = Field(min_length=1, max_length=200, description="A name or user id")
+
+    @field_validator("by")
+    @classmethod
+    def _by(cls, value: str) -> str:
+        """Whitespace alone names nobody."""
+        text = value.strip()
+        if not text:
+            raise PydanticCustomError("blank", "may not be blank")
+        return text
+
+
+class AlertResolve(AlertAcknowledge):
+    """Who closed the alert, and what was done."""
+
+    note: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, value: str) -> str:
+        """A resolution says what was done."""
+        text = value.strip()
+        if not text:
+            raise PydanticCustomError("blank", "may not be blank")
+        return text
+
+
+# -- timeline --------------------------------------------------------------------------------
+
+
+class TimelineEntry(BaseModel):
+    """One thing that happened to or around the citizen, oldest first."""
+
+    at: datetime
+    kind: str = Field(description="e.g. message.in, absence.reported, wakeup.missed, alert")
+    id: int = Field(description="The id of the row behind it (message, absence, alert …)")
+    summary: str = Field(description="One line for a person, in English")
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
 # -- lists -----------------------------------------------------------------------------------
 
 ItemT = TypeVar("ItemT")
@@ -439,6 +588,22 @@ class MessagesPublic(Page[MessagePublic]):
     """A page of messages, newest first."""
 
 
+class AlertsPublic(Page[AlertPublic]):
+    """A page of alerts, newest first."""
+
+
+class ClosuresPublic(Page[ClosurePublic]):
+    """A page of closure days, in date order."""
+
+
+class LeavesPublic(Page[LeavePublic]):
+    """A page of leave, in date order."""
+
+
+class TimelinePublic(Page[TimelineEntry]):
+    """The citizen's story in order, oldest first."""
+
+
 class ListQuery(ApiInput):
     """Paging for every list."""
 
@@ -450,6 +615,19 @@ class ActiveListQuery(ListQuery):
     """Paging, and whether deactivated rows are wanted too."""
 
     include_inactive: bool = Field(default=False, description="Also list deactivated rows")
+
+
+class AlertQuery(ListQuery):
+    """Filters for alerts; newest first."""
+
+    open: bool | None = Field(default=None, description="true: not resolved; false: resolved")
+    acknowledged: bool | None = None
+    consultant_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="The citizen's consultant or the one told"
+    )
+    citizen_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    severity: AlertSeverity | None = None
+    kind: AlertKind | None = None
 
 
 class ConsultantQuery(ActiveListQuery):
