@@ -3,7 +3,15 @@
 from fastapi import APIRouter, Depends, status
 from fastapi.routing import APIRoute
 
-from webhooks.api import citizens, consultants, contacts, employers, history, placements
+from webhooks.api import (
+    check_ins,
+    citizens,
+    consultants,
+    contacts,
+    employers,
+    history,
+    placements,
+)
 from webhooks.api.auth import current_jobcentre_id
 
 
@@ -24,5 +32,6 @@ router.include_router(contacts.router)
 router.include_router(citizens.router)
 router.include_router(placements.router)
 router.include_router(history.router)
+router.include_router(check_ins.router)
 
 __all__ = ["router"]
