@@ -81,6 +81,9 @@ AFTER_SHIFT = timedelta(minutes=30)
 BEFORE_LATE_SHIFT = time(11, 0)  # a shift ending after LATEST_SEND: ask before it instead
 LATEST_SEND = time(19, 30)
 MIN_INTERVAL_DAYS = 7
+MAX_INTERVAL_DAYS = 92
+# The last period of the year is current until the next would fall due: up to 366 + 92 days.
+LAST_PLANNING_DAY = timedelta(days=366 + MAX_INTERVAL_DAYS)
 
 OPEN = (CheckInStage.PLANNED, CheckInStage.ASKED, CheckInStage.REMINDED)
 RATINGS = {"1": CheckInRating.GOOD, "2": CheckInRating.OK, "3": CheckInRating.BAD}
@@ -154,7 +157,7 @@ def _running(placement: Placement | None, today: date) -> bool:
         placement is not None
         and placement.checkin_enabled
         and placement.is_current(today)
-        and today < anniversary(placement.start_date) + timedelta(days=92)
+        and today < placement.start_date + LAST_PLANNING_DAY
     )
 
 
@@ -181,7 +184,7 @@ def plan_check_ins(session: Session, now: datetime) -> int:
             col(Placement.active),
             col(Placement.checkin_enabled),
             col(Placement.start_date) <= today - timedelta(days=MIN_INTERVAL_DAYS),
-            col(Placement.start_date) > today - timedelta(days=367),
+            col(Placement.start_date) > today - LAST_PLANNING_DAY,
             or_(col(Placement.end_date).is_(None), col(Placement.end_date) >= today),
         )
         .order_by(col(Placement.id))

@@ -131,7 +131,7 @@ NOT_NAMES = """
     jobcentre, consultant, yes, no, regards, best, kind
     """
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 _PHONE = re.compile(r"\+?\d[\d \-]{6,}\d")
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 
