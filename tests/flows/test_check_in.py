@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Any
 
 import pytest
 import time_machine
@@ -38,7 +39,7 @@ TODAY = date(2026, 11, 24)  # Tuesday; the clock fixture starts at 07:30
 START = date(2026, 10, 25)  # a Sunday: 30 days on is today
 
 
-def _workplace(session: Session, names: tuple[str, ...] = ("Ali",), **kw: object) -> Workplace:
+def _workplace(session: Session, names: tuple[str, ...] = ("Ali",), **kw: Any) -> Workplace:
     """A contact with citizens whose first check-in falls due today."""
     return make_workplace(session, names, start_date=START, **kw)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -15,9 +16,9 @@ from messages.report_words import HoursAnswer, paid_hours
 from tests.factories import weekday_schedule
 
 
-def _placement(start: date, interval: int = 30, **overrides: object) -> Placement:
+def _placement(start: date, interval: int = 30, **overrides: Any) -> Placement:
     """A placement that exists only in memory."""
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "jobcentre_id": 1,
         "citizen_id": 1,
         "contact_id": 1,

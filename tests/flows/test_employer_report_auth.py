@@ -15,7 +15,7 @@ from tests.flows.checkin_builders import Workplace, alerts, make_workplace, repo
 
 def _fresh(session: Session) -> None:
     """Forget every open question, so each attempt starts from scratch."""
-    session.exec(delete(Conversation))  # type: ignore[call-overload]
+    session.exec(delete(Conversation))
     session.commit()
 
 

@@ -56,7 +56,7 @@ def test_security_schemes_give_docs_an_authorize_button(openapi: dict[str, Any])
 def test_every_api_operation_declares_the_security_scheme(openapi: dict[str, Any]) -> None:
     operations = _api_operations(openapi)
 
-    assert len(operations) == 27
+    assert len(operations) == 28
     for method, path, operation in operations:
         declared = {name for requirement in operation["security"] for name in requirement}
         assert declared == SCHEMES, (method, path)
@@ -82,6 +82,7 @@ def test_every_resource_has_full_crud(openapi: dict[str, Any]) -> None:
         assert "404" in paths[item]["get"]["responses"]
     assert set(paths[f"{API}/citizens/{{citizen_id}}/absences"]) == {"get"}
     assert set(paths[f"{API}/citizens/{{citizen_id}}/messages"]) == {"get"}
+    assert set(paths[f"{API}/placements/{{placement_id}}/check-ins"]) == {"get"}
 
 
 def test_operation_ids_are_short_and_unique(openapi: dict[str, Any]) -> None:
