@@ -2,7 +2,8 @@
 
 ```mermaid
 flowchart LR
-    H["HELP / not understood"] --> M["menu"] -- "1-4" --> F["sick · child · back · language"]
+    H["HELP / unclear"] --> M["citizen menu"] -- "1-4" --> F["sick · child · back · language"]
+    H --> E["contact menu"] -- "1-5" --> R["employer_report: problem · good news · started · end"]
     S["STOP"] --> O["opted out · confirmation · consultant alerted"]
     A["START"] --> I["opted in again · consultant told"]
     L["LANGUAGE"] --> P["numbered list of languages"] -- "n" --> N["language saved, answer in it"]
@@ -13,15 +14,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.clock import local
 from bot.models import AlertKind, AlertSeverity, Citizen, Consultant, EmployerContact
 from flows.alerts import raise_alert
 from flows.answers import pick
+from flows.contact_citizens import placed_with
 from flows.engine import Choice, Turn, say
 from messages import T, Text, plain
 from messages.languages import LANGUAGES
 from messages.lexicon import Intent
 
 MENU = "menu"
+CONTACT_MENU = "contact_menu"  # answered by flows.employer_report.menu_answer
 LANGUAGE = "language"
 
 CITIZEN_MENU: tuple[Choice, ...] = (
@@ -31,6 +35,18 @@ CITIZEN_MENU: tuple[Choice, ...] = (
     Choice("4", T("Change language")),
 )
 OTHER_MENU: tuple[Choice, ...] = (Choice("1", T("Change language")),)
+
+
+def contact_menu_choices(first_name: str | None = None) -> tuple[Choice, ...]:
+    """An employer contact's menu; "3" names the citizen when only one is placed with them."""
+    started = T("{name} has started", name=first_name) if first_name else T("A citizen has started")
+    return (
+        Choice("1", T("Report a problem")),
+        Choice("2", T("Good news")),
+        Choice("3", started),
+        Choice("4", T("End a placement")),
+        Choice("5", T("Change language")),
+    )
 
 
 def help_menu(turn: Turn) -> None:
@@ -43,11 +59,20 @@ def help_menu(turn: Turn) -> None:
         )
         choices = CITIZEN_MENU
     elif isinstance(person, EmployerContact):
-        text = T(
-            "Makker tells you when a citizen placed with you cannot come to work. "
-            "For anything else, contact the job consultant. Answer with a number."
+        placed = placed_with(turn.session, person, local(turn.now).date())
+        turn.goto(CONTACT_MENU, "choose")
+        turn.reply(
+            T(
+                "Makker tells you when a citizen placed with you cannot come to work, and "
+                "passes what you write on to the job consultant. Answer with a number, "
+                "or just write what happened."
+            ),
+            kind="help.menu",
+            choices=contact_menu_choices(
+                placed[0].citizen.first_name if len(placed) == 1 else None
+            ),
         )
-        choices = OTHER_MENU
+        return
     else:
         text = T(
             "Makker sends you alerts about your citizens. "

@@ -36,7 +36,15 @@ from sqlmodel import Session
 from bot.clock import utcnow
 from bot.models import ChannelKind, Citizen, Message
 from bot.recipients import Recipient, participant_kind
-from flows import alerts, back_to_work, global_commands, sick_day, unknown_sender
+from flows import (
+    alerts,
+    back_to_work,
+    check_in,
+    employer_report,
+    global_commands,
+    sick_day,
+    unknown_sender,
+)
 from flows.engine import Turn
 from flows.inbox import Inbound
 from flows.people import identify
@@ -80,13 +88,19 @@ CONVERSATIONS: dict[str, Conversing] = {
         back_to_work.reprompt,
         yields_to=frozenset({Intent.SICK, Intent.CHILD_SICK}),
     ),
+    check_in.FLOW: Conversing(check_in.handle, check_in.reprompt, yields_to=check_in.YIELDS_TO),
+    global_commands.CONTACT_MENU: Conversing(lambda turn, step: employer_report.menu_answer(turn)),
+    employer_report.FLOW: Conversing(employer_report.handle, employer_report.reprompt),
+    employer_report.CITIZEN_FLOW: Conversing(
+        lambda turn, step: employer_report.citizen_answer(turn, _citizen(turn))
+    ),
 }
 
 # Finders of open questions that live in domain rows; each returns None when there is none.
 PROMPTS: tuple[Callable[[Turn], Prompt | None], ...] = ()
 
 # Begin a flow from a message outside any question; the first that returns True took it.
-STARTERS: tuple[Callable[[Turn, Intent], bool], ...] = ()
+STARTERS: tuple[Callable[[Turn, Intent], bool], ...] = (employer_report.start_from_text,)
 
 
 def route(session: Session, message: Message, inbound: Inbound) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.clock import utcnow
 from bot.db.engine import write_scope
-from flows import alerts, delivery_watch, sick_day
+from flows import alerts, check_in, delivery_watch, sick_day
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +50,13 @@ def escalate_alerts(engine: Engine) -> int:
 def send_alert_digests(engine: Engine) -> int:
     """Send each consultant their daily overview of info alerts (in office hours)."""
     return _run(engine, alerts.send_digests, "alert digests sent")
+
+
+def plan_check_ins(engine: Engine) -> int:
+    """Create the check-ins that fall due (first year of each placement); cancel ended ones."""
+    return _run(engine, check_in.plan_check_ins, "check-ins planned")
+
+
+def advance_check_ins(engine: Engine) -> int:
+    """Ask, remind, or alert "no contact" for check-ins whose next step is due."""
+    return _run(engine, check_in.advance_check_ins, "check-in steps taken")

@@ -23,6 +23,8 @@ DELIVERY_WATCH_SECONDS = 60
 ABSENCE_CHECK_SECONDS = 300
 ALERT_ESCALATION_SECONDS = 60
 ALERT_DIGEST_SECONDS = 300  # the digest goes out within 5 minutes of office opening
+CHECKIN_PLAN_SECONDS = 600  # periods fall due on a day; their send times come later
+CHECKIN_STEP_SECONDS = 60
 
 # Planner ticks: (job id, function taking the engine, interval in seconds).
 PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
@@ -31,6 +33,8 @@ PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
     ("absences", jobs.check_absences, ABSENCE_CHECK_SECONDS),
     ("alert_escalation", jobs.escalate_alerts, ALERT_ESCALATION_SECONDS),
     ("alert_digests", jobs.send_alert_digests, ALERT_DIGEST_SECONDS),
+    ("check_in_plan", jobs.plan_check_ins, CHECKIN_PLAN_SECONDS),
+    ("check_in_steps", jobs.advance_check_ins, CHECKIN_STEP_SECONDS),
 )
 
 

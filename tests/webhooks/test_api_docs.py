@@ -82,6 +82,7 @@ def test_every_resource_has_full_crud(openapi: dict[str, Any]) -> None:
         assert "404" in paths[item]["get"]["responses"]
     assert set(paths[f"{API}/citizens/{{citizen_id}}/absences"]) == {"get"}
     assert set(paths[f"{API}/citizens/{{citizen_id}}/messages"]) == {"get"}
+    assert set(paths[f"{API}/placements/{{placement_id}}/check-ins"]) == {"get"}
 
 
 def test_operation_ids_are_short_and_unique(openapi: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from fastapi.routing import APIRoute
 
 from webhooks.api import (
     alerts,
+    check_ins,
     citizens,
     consultants,
     contacts,
@@ -34,6 +35,7 @@ router.include_router(employers.router)
 router.include_router(contacts.router)
 router.include_router(citizens.router)
 router.include_router(placements.router)
+router.include_router(check_ins.router)
 router.include_router(history.router)
 router.include_router(timeline.router)
 router.include_router(leave.router)

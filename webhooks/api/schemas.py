@@ -14,6 +14,8 @@ from bot.models import (
     AlertKind,
     AlertSeverity,
     ChannelKind,
+    CheckInRating,
+    CheckInStage,
     Direction,
     ExpectedReturn,
     MessageStatus,
@@ -656,3 +658,38 @@ class PlacementQuery(ActiveListQuery):
     contact_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     employer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     kind: PlacementKind | None = None
+
+
+# -- check-ins -------------------------------------------------------------------------------
+
+
+class CheckInPublic(SQLModel):
+    """One respondent's answers for one period of a placement (the series is the timeline)."""
+
+    id: int
+    placement_id: int
+    citizen_id: int
+    number: int = Field(description="1 for the first interval after the start, 2 for the next …")
+    period_start: date = Field(description="The working day this period's check-in fell due")
+    respondent: ParticipantKind = Field(description="citizen or contact")
+    respondent_id: int
+    stage: CheckInStage
+    rating: CheckInRating | None = Field(description="good / ok / bad")
+    wants_call: bool | None = Field(description="Citizen: asked their consultant to call")
+    paid_hours: float | None = Field(description="Employer: paid hours worked last week")
+    answered_at: datetime | None
+    alert_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CheckInsPublic(Page[CheckInPublic]):
+    """A page of check-ins, oldest period first."""
+
+
+class CheckInQuery(ListQuery):
+    """Paging, and optionally one side's answers only."""
+
+    respondent: Literal[ParticipantKind.CITIZEN, ParticipantKind.CONTACT] | None = Field(
+        default=None, description="citizen or contact"
+    )
