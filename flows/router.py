@@ -42,12 +42,14 @@ from flows import (
     check_in,
     employer_report,
     global_commands,
+    language_switch,
     sick_day,
     unknown_sender,
 )
 from flows.engine import Turn
 from flows.inbox import Inbound
 from flows.people import identify
+from messages.detect import detect_language
 from messages.lexicon import Intent, classify, command
 
 ABSENCE_INTENTS = frozenset({Intent.SICK, Intent.CHILD_SICK, Intent.CANNOT_ATTEND, Intent.LATE})
@@ -94,6 +96,7 @@ CONVERSATIONS: dict[str, Conversing] = {
     employer_report.CITIZEN_FLOW: Conversing(
         lambda turn, step: employer_report.citizen_answer(turn, _citizen(turn))
     ),
+    language_switch.FLOW: Conversing(language_switch.answer, language_switch.reprompt),
 }
 
 # Finders of open questions that live in domain rows; each returns None when there is none.
@@ -113,6 +116,7 @@ def route(session: Session, message: Message, inbound: Inbound) -> None:
     message.participant_id = person.id
     message.jobcentre_id = person.jobcentre_id
     message.language = person.language
+    message.detected_language = detect_language(message.body)
     session.add(message)
     reply_to = Recipient(  # answer on the channel and address the person wrote from
         kind=message.participant_kind,
@@ -124,31 +128,38 @@ def route(session: Session, message: Message, inbound: Inbound) -> None:
         opted_out=person.opted_out_at is not None,
     )
     turn = Turn(session=session, person=person, inbound=message, reply_to=reply_to, now=utcnow())
+    if _handle(turn):
+        language_switch.offer_if_due(turn)
 
+
+def _handle(turn: Turn) -> bool:
+    """Answer the message; False when the sender asked for silence (opted out)."""
+    person, message = turn.person, turn.inbound
     word = command(message.body)
     if person.opted_out_at is not None and word not in {Intent.START, Intent.STOP}:
         # They asked for silence: nothing is sent to them. But an absence they try to report
         # must not vanish: the consultant hears that it was NOT passed on.
         if isinstance(person, Citizen) and classify(message.body) in ABSENCE_INTENTS:
             global_commands.absence_while_opted_out(turn)
-        return
+        return False
     if word == Intent.STOP:
         global_commands.stop(turn)
-        return
+        return True
     if word == Intent.START:
         global_commands.start(turn)
-        return
+        return True
     if word == Intent.HELP:
         global_commands.help_menu(turn)
-        return
+        return True
     if word == Intent.LANGUAGE:
         global_commands.language_menu(turn)
-        return
+        return True
     if alerts.acknowledge_by_reply(turn):
-        return
+        return True
     if _answer_open_question(turn):
-        return
+        return True
     start_from_intent(turn, classify(message.body))
+    return True
 
 
 def _open_questions(turn: Turn) -> list[Prompt]:
@@ -235,4 +246,6 @@ def start_from_intent(turn: Turn, intent: Intent) -> None:
     for starter in STARTERS:
         if starter(turn, intent):
             return
+    if language_switch.offer_if_due(turn):
+        return  # not understood, but written in another language: offer that one instead
     global_commands.help_menu(turn)
