@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bot.clock import utcnow
 from bot.db.engine import write_scope
 from flows import alerts, delivery_watch, sick_day
+from webhooks.outgoing import sender as webhook_sender
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +51,16 @@ def escalate_alerts(engine: Engine) -> int:
 def send_alert_digests(engine: Engine) -> int:
     """Send each consultant their daily overview of info alerts (in office hours)."""
     return _run(engine, alerts.send_digests, "alert digests sent")
+
+
+def deliver_webhooks(engine: Engine) -> int:
+    """POST due webhook deliveries to case systems, signed; retry or dead-letter failures."""
+    done = webhook_sender.deliver_due(engine)
+    if done:
+        log.info("webhook deliveries settled: %s", done)
+    return done
+
+
+def reconcile_webhooks(engine: Engine) -> int:
+    """Put webhook deliveries a dead worker left 'sending' back in the queue."""
+    return _run(engine, webhook_sender.reconcile_stale, "stale webhook deliveries requeued")

@@ -23,6 +23,8 @@ DELIVERY_WATCH_SECONDS = 60
 ABSENCE_CHECK_SECONDS = 300
 ALERT_ESCALATION_SECONDS = 60
 ALERT_DIGEST_SECONDS = 300  # the digest goes out within 5 minutes of office opening
+WEBHOOK_SECONDS = 2  # events reach case systems within seconds; first retry after 5 s
+WEBHOOK_RECONCILE_SECONDS = 60
 
 # Planner ticks: (job id, function taking the engine, interval in seconds).
 PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
@@ -31,6 +33,8 @@ PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
     ("absences", jobs.check_absences, ABSENCE_CHECK_SECONDS),
     ("alert_escalation", jobs.escalate_alerts, ALERT_ESCALATION_SECONDS),
     ("alert_digests", jobs.send_alert_digests, ALERT_DIGEST_SECONDS),
+    ("webhooks", jobs.deliver_webhooks, WEBHOOK_SECONDS),
+    ("webhook_reconcile", jobs.reconcile_webhooks, WEBHOOK_RECONCILE_SECONDS),
 )
 
 

@@ -29,5 +29,7 @@ def test_running_registers_ticks_and_stops(engine: Engine, settings: Settings) -
         "deliveries",
         "alert_escalation",
         "alert_digests",
+        "webhooks",
+        "webhook_reconcile",
     }
     assert was_running and not still_running

@@ -3,7 +3,16 @@
 from fastapi import APIRouter, Depends, status
 from fastapi.routing import APIRoute
 
-from webhooks.api import citizens, consultants, contacts, employers, history, placements
+from webhooks.api import (
+    citizens,
+    consultants,
+    contacts,
+    employers,
+    history,
+    placements,
+    subscriptions,
+    webhook_deliveries,
+)
 from webhooks.api.auth import current_jobcentre_id
 
 
@@ -24,5 +33,7 @@ router.include_router(contacts.router)
 router.include_router(citizens.router)
 router.include_router(placements.router)
 router.include_router(history.router)
+router.include_router(subscriptions.router)
+router.include_router(webhook_deliveries.router)
 
 __all__ = ["router"]
