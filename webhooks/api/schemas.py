@@ -511,16 +511,6 @@ def _event_kinds(value: list[str] | None) -> list[str]:
     return list(dict.fromkeys(kinds))
 
 
-def _event_kinds_field() -> Any:
-    """The event_kinds field, with the known kinds listed in the OpenAPI document."""
-    return Field(
-        default=None,
-        max_length=4 * len(EVENT_KINDS),
-        description=EVENT_KINDS_DESCRIPTION,
-        schema_extra={"json_schema_extra": {"items": {"enum": list(EVENT_KINDS)}}},
-    )
-
-
 class WebhookInput(ApiInput):
     """Checks shared by creating and changing a subscription."""
 
@@ -558,7 +548,9 @@ class SubscriptionCreate(WebhookInput):
         default_factory=list,
         max_length=4 * len(EVENT_KINDS),
         description=EVENT_KINDS_DESCRIPTION,
-        schema_extra={"json_schema_extra": {"items": {"enum": list(EVENT_KINDS)}}},
+        schema_extra={
+            "json_schema_extra": {"items": {"type": "string", "enum": list(EVENT_KINDS)}}
+        },
     )
     description: str | None = Field(default=None, max_length=200)
 
@@ -569,7 +561,9 @@ class SubscriptionUpdate(WebhookInput):
     url: str | None = Field(
         default=None, max_length=MAX_URL_LENGTH, description=WEBHOOK_URL_DESCRIPTION
     )
-    event_kinds: list[str] | None = _event_kinds_field()
+    event_kinds: list[str] | None = Field(
+        default=None, max_length=4 * len(EVENT_KINDS), description=EVENT_KINDS_DESCRIPTION
+    )
     description: str | None = Field(default=None, max_length=200)
     active: bool | None = None
 

@@ -28,6 +28,7 @@ from webhooks.api.schemas import (
 )
 from webhooks.deps import SessionDep
 from webhooks.outgoing.dead_letters import DEACTIVATED_REASON, disable_subscription
+from webhooks.outgoing.sender import SUBSCRIPTION_LOCK
 from webhooks.outgoing.signing import mask, new_secret
 
 router = APIRouter(prefix="/webhook-subscriptions", tags=["webhooks"])
@@ -40,7 +41,9 @@ def owned_subscription(
     session: Session, subscription_id: int, jobcentre_id: int, *, lock: bool = False
 ) -> WebhookSubscription:
     """The subscription if the caller's jobcentre owns it; another's is as absent as none."""
-    row = session.get(WebhookSubscription, subscription_id, with_for_update=lock)
+    row = session.get(
+        WebhookSubscription, subscription_id, with_for_update=SUBSCRIPTION_LOCK if lock else False
+    )
     if row is None or row.jobcentre_id != jobcentre_id:
         raise not_found("Webhook subscription")
     return row

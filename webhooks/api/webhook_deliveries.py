@@ -28,7 +28,7 @@ from webhooks.api.schemas import (
 )
 from webhooks.api.subscriptions import owned_subscription
 from webhooks.deps import SessionDep
-from webhooks.outgoing.sender import redeliver
+from webhooks.outgoing.sender import SUBSCRIPTION_LOCK, redeliver
 
 router = APIRouter(tags=["webhooks"])
 MISSING_SUBSCRIPTION = documented(missing="No such webhook subscription in your jobcentre")
@@ -36,11 +36,9 @@ MISSING = "No such webhook delivery in your jobcentre"
 REDELIVERABLE = (DeliveryStatus.DELIVERED, DeliveryStatus.DEAD)
 
 
-def owned_delivery(
-    session: Session, delivery_id: int, jobcentre_id: int, *, lock: bool = False
-) -> WebhookDelivery:
+def owned_delivery(session: Session, delivery_id: int, jobcentre_id: int) -> WebhookDelivery:
     """The delivery if the caller's jobcentre owns it; another's is as absent as none."""
-    row = session.get(WebhookDelivery, delivery_id, with_for_update=lock)
+    row = session.get(WebhookDelivery, delivery_id)
     if row is None or row.jobcentre_id != jobcentre_id:
         raise not_found("Webhook delivery")
     return row
@@ -132,7 +130,7 @@ def redeliver_delivery(
     """Send a delivered or dead event again, with the same webhook-id, at the next tick."""
     delivery = owned_delivery(session, delivery_id, jobcentre_id)
     subscription = session.get_one(
-        WebhookSubscription, delivery.subscription_id, with_for_update=True
+        WebhookSubscription, delivery.subscription_id, with_for_update=SUBSCRIPTION_LOCK
     )
     session.refresh(delivery, with_for_update=True)
     if delivery.status not in REDELIVERABLE:

@@ -55,6 +55,10 @@ BATCH_SIZE = 100
 CONCURRENCY = 10
 MAX_ERROR_LENGTH = 200
 LOST_IN_FLIGHT = "worker stopped while sending; outcome unknown"
+# FOR NO KEY UPDATE on PostgreSQL: writers of one subscription take turns, but the foreign-key
+# checks of new deliveries (FOR KEY SHARE, e.g. an alert's event for every subscription)
+# never wait for it, so two workers settling different subscriptions cannot deadlock.
+SUBSCRIPTION_LOCK: dict[str, Any] = {"key_share": True}
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,7 @@ class WebhookSender:
             )
             # Subscription first, then delivery: the order every writer of both takes.
             subscription = session.get_one(
-                WebhookSubscription, job.subscription_id, with_for_update=True
+                WebhookSubscription, job.subscription_id, with_for_update=SUBSCRIPTION_LOCK
             )
             delivery = session.get_one(WebhookDelivery, job.delivery_id, with_for_update=True)
             status = _apply(session, job, outcome, delivery, subscription, now, self.rng)
