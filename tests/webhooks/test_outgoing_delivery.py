@@ -218,9 +218,9 @@ def test_the_dead_letter_alert_comes_once_a_day_per_subscription(
         _nearly_dead(engine, raise_event(session, jobcentre))
     assert deliver(sender(engine)) == DeliveryReport(dead=6)
 
-    def alerts() -> list[str | None]:
+    def alerts() -> list[str]:
         query = select(Alert.dedupe_key).where(Alert.kind == AlertKind.WEBHOOK_DEAD_LETTER)
-        return sorted(session.exec(query).all())
+        return sorted(key or "" for key in session.exec(query).all())
 
     assert alerts() == [
         f"webhook_dead_letter:{first.id}:2026-11-24",
