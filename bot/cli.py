@@ -1,4 +1,4 @@
-"""The `makker` command: serve, worker, migrate, demo, apikey, chat, intent.
+"""The `makker` command: serve, worker, migrate, demo, apikey, chat, intent, webhook-receiver.
 
 This is the composition root, so it alone reaches into flows/, scheduler/ and webhooks/
 (imported inside the commands; bot's library modules import none of them).
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Iterable, Sequence
@@ -81,7 +82,31 @@ def _parser() -> argparse.ArgumentParser:
     intent = commands.add_parser("intent", help="print the intent Makker reads in a text")
     intent.add_argument("text", nargs="+", help="the text, as a person would write it")
     intent.set_defaults(handler=_intent)
+
+    receiver = commands.add_parser(
+        "webhook-receiver",
+        help="listen on 127.0.0.1 for signed webhook events, verify and print them",
+    )
+    receiver.add_argument("--port", type=int, default=9000, help="port (default 9000)")
+    receiver.add_argument(
+        "--secret",
+        default=os.environ.get("WEBHOOK_SECRET"),
+        help="the subscription's whsec_… secret (default: the WEBHOOK_SECRET variable)",
+    )
+    receiver.set_defaults(handler=_webhook_receiver)
     return parser
+
+
+def _webhook_receiver(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every event that verifies; refuse (401) every one that does not."""
+    from webhooks.outgoing.receiver import serve
+    from webhooks.outgoing.signing import is_valid_secret
+
+    if not args.secret or not is_valid_secret(args.secret):
+        print("--secret: give the subscription's whsec_… secret", file=sys.stderr)
+        return 2
+    serve(args.port, args.secret)
+    return 0
 
 
 def _intent(args: argparse.Namespace, settings: Settings) -> int:

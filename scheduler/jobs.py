@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bot.clock import utcnow
 from bot.db.engine import write_scope
 from flows import alerts, check_in, delivery_watch, sick_day
+from webhooks.outgoing import sender as webhook_sender
 
 log = logging.getLogger(__name__)
 
@@ -60,3 +61,16 @@ def plan_check_ins(engine: Engine) -> int:
 def advance_check_ins(engine: Engine) -> int:
     """Ask, remind, or alert "no contact" for check-ins whose next step is due."""
     return _run(engine, check_in.advance_check_ins, "check-in steps taken")
+
+
+def deliver_webhooks(engine: Engine) -> int:
+    """POST due webhook deliveries to case systems, signed; retry or dead-letter failures."""
+    done = webhook_sender.deliver_due(engine)
+    if done:
+        log.info("webhook deliveries settled: %s", done)
+    return done
+
+
+def reconcile_webhooks(engine: Engine) -> int:
+    """Put webhook deliveries a dead worker left 'sending' back in the queue."""
+    return _run(engine, webhook_sender.reconcile_stale, "stale webhook deliveries requeued")

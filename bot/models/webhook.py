@@ -28,6 +28,10 @@ class WebhookSubscription(WebhookSubscriptionBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     jobcentre_id: int = Field(foreign_key="jobcentre.id", index=True)
     secret: str = Field(max_length=100)  # whsec_<base64>; needed in clear text to sign
+    # After a rotation the old secret signs too (a second signature) until this moment, so
+    # the receiver can switch secrets without refusing a single event.
+    previous_secret: str | None = Field(default=None, max_length=100)
+    previous_secret_expires_at: datetime | None = instant_field()
     active: bool = Field(default=True)
     disabled_at: datetime | None = instant_field()
     disabled_reason: str | None = Field(default=None, max_length=200)

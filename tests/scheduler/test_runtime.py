@@ -31,5 +31,7 @@ def test_running_registers_ticks_and_stops(engine: Engine, settings: Settings) -
         "alert_digests",
         "check_in_plan",
         "check_in_steps",
+        "webhooks",
+        "webhook_reconcile",
     }
     assert was_running and not still_running

@@ -14,7 +14,9 @@ from webhooks.api import (
     jobcentre,
     leave,
     placements,
+    subscriptions,
     timeline,
+    webhook_deliveries,
 )
 from webhooks.api.auth import current_jobcentre_id
 
@@ -41,5 +43,7 @@ router.include_router(timeline.router)
 router.include_router(leave.router)
 router.include_router(alerts.router)
 router.include_router(jobcentre.router)
+router.include_router(subscriptions.router)
+router.include_router(webhook_deliveries.router)
 
 __all__ = ["router"]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, field_validator
 from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
+from bot.events import EVENT_KINDS
 from bot.models import (
     AbsenceReason,
     AlertKind,
@@ -16,6 +17,7 @@ from bot.models import (
     ChannelKind,
     CheckInRating,
     CheckInStage,
+    DeliveryStatus,
     Direction,
     ExpectedReturn,
     MessageStatus,
@@ -29,6 +31,7 @@ from bot.models.placement import PlacementBase
 from bot.phones import InvalidPhoneNumber, normalise_phone
 from messages.languages import is_supported
 from webhooks.api.errors import unprocessable
+from webhooks.outgoing.urls import MAX_URL_LENGTH, UnsafeUrl, check_url
 
 PHONE_REGION = "DK"  # numbers written without a country code are Danish
 MAX_ID = 2**63 - 1  # SQLite cannot bind larger integers
@@ -693,3 +696,165 @@ class CheckInQuery(ListQuery):
     respondent: Literal[ParticipantKind.CITIZEN, ParticipantKind.CONTACT] | None = Field(
         default=None, description="citizen or contact"
     )
+
+
+# -- webhook subscriptions and their deliveries -----------------------------------------------
+
+WEBHOOK_URL_DESCRIPTION = (
+    "Where events are POSTed: https://…, or http:// to localhost / 127.0.0.1 only. No user "
+    "name or password in the URL (the signature authenticates), no link-local addresses"
+)
+EVENT_KINDS_DESCRIPTION = "Event types to send; an empty list means every type"
+
+
+def _webhook_url(value: str | None) -> str:
+    """A URL events may go to (see webhooks.outgoing.urls for what is refused and why)."""
+    try:
+        return check_url(_not_null(value))
+    except UnsafeUrl as exc:
+        raise PydanticCustomError("url", str(exc)) from None
+
+
+def _event_kinds(value: list[str] | None) -> list[str]:
+    """Known kinds only, each once, in the order given."""
+    kinds: list[str] = _not_null(value)
+    for kind in kinds:
+        if kind not in EVENT_KINDS:
+            raise PydanticCustomError(
+                "event_kind", "unknown event type {kind}", {"kind": kind[:64]}
+            )
+    return list(dict.fromkeys(kinds))
+
+
+class WebhookInput(ApiInput):
+    """Checks shared by creating and changing a subscription."""
+
+    @field_validator("url", check_fields=False)
+    @classmethod
+    def _url(cls, value: str | None) -> str:
+        """Refuse URLs events must not go to, naming the reason."""
+        return _webhook_url(value)
+
+    @field_validator("event_kinds", check_fields=False)
+    @classmethod
+    def _kinds(cls, value: list[str] | None) -> list[str]:
+        """Refuse unknown kinds rather than silently never sending them."""
+        return _event_kinds(value)
+
+    @field_validator("description", check_fields=False)
+    @classmethod
+    def _description(cls, value: str | None) -> str | None:
+        """Trim; blank is none."""
+        return _optional_text(value)
+
+    @field_validator("active", check_fields=False)
+    @classmethod
+    def _active(cls, value: bool | None) -> bool:
+        """Active is true or false, never null."""
+        flag: bool = _not_null(value)
+        return flag
+
+
+class SubscriptionCreate(WebhookInput):
+    """A new subscription; Makker generates its signing secret and shows it once."""
+
+    url: str = Field(max_length=MAX_URL_LENGTH, description=WEBHOOK_URL_DESCRIPTION)
+    event_kinds: list[str] = Field(
+        default_factory=list,
+        max_length=4 * len(EVENT_KINDS),
+        description=EVENT_KINDS_DESCRIPTION,
+        schema_extra={
+            "json_schema_extra": {"items": {"type": "string", "enum": list(EVENT_KINDS)}}
+        },
+    )
+    description: str | None = Field(default=None, max_length=200)
+
+
+class SubscriptionUpdate(WebhookInput):
+    """Fields to change; `active: true` switches a disabled subscription back on."""
+
+    url: str | None = Field(
+        default=None, max_length=MAX_URL_LENGTH, description=WEBHOOK_URL_DESCRIPTION
+    )
+    event_kinds: list[str] | None = Field(
+        default=None, max_length=4 * len(EVENT_KINDS), description=EVENT_KINDS_DESCRIPTION
+    )
+    description: str | None = Field(default=None, max_length=200)
+    active: bool | None = None
+
+
+class SecretRotation(ApiInput):
+    """How long the old secret keeps signing beside the new one."""
+
+    keep_previous_hours: int = Field(
+        default=24,
+        ge=0,
+        le=168,
+        description="Hours the old secret still signs too (a second signature), so the "
+        "receiver can switch without refusing events; 0 stops it at once",
+    )
+
+
+class SubscriptionPublic(SQLModel):
+    """A subscription as the API shows one; the secret is masked."""
+
+    id: int
+    url: str
+    event_kinds: list[str] = Field(description=EVENT_KINDS_DESCRIPTION)
+    description: str | None
+    active: bool
+    disabled_at: datetime | None
+    disabled_reason: str | None = Field(description="Why it was switched off (e.g. 410 Gone)")
+    secret: str = Field(description="Masked: whsec_… and the last 4 characters")
+    previous_secret_expires_at: datetime | None = Field(
+        description="Until then the previous secret signs too (after a rotation)"
+    )
+    created_at: datetime
+
+
+class SubscriptionWithSecret(SubscriptionPublic):
+    """A subscription with its secret in full: only when created or rotated. Store it now."""
+
+    secret: str = Field(description="The signing secret (whsec_…); it is not shown again")
+
+
+class WebhookAttemptPublic(SQLModel):
+    """One HTTP attempt: the answer's status code or a short error (never the body)."""
+
+    attempted_at: datetime
+    status_code: int | None = Field(description="null: no HTTP answer (timeout, refused)")
+    error: str | None
+    duration_ms: int
+
+
+class WebhookDeliveryPublic(SQLModel):
+    """One event on its way to one subscription, with every attempt so far."""
+
+    id: int
+    subscription_id: int
+    event_id: str = Field(description="The webhook-id header: the same on every retry")
+    event_type: str
+    payload: dict[str, Any] = Field(description="The JSON body that is signed and sent")
+    status: DeliveryStatus
+    attempts: int = Field(description="Attempts since it was (re)queued")
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    attempt_log: list[WebhookAttemptPublic] = Field(description="Every attempt, oldest first")
+
+
+class SubscriptionsPublic(Page[SubscriptionPublic]):
+    """A page of webhook subscriptions."""
+
+
+class WebhookDeliveriesPublic(Page[WebhookDeliveryPublic]):
+    """A page of deliveries, newest first."""
+
+
+class DeliveryQuery(ListQuery):
+    """Paging, and which deliveries."""
+
+    status: DeliveryStatus | None = Field(default=None, description="Only deliveries in it")

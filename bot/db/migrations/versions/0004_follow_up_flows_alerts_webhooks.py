@@ -101,6 +101,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("jobcentre_id", sa.Integer(), nullable=False),
         sa.Column("secret", sa.String(length=100), nullable=False),
+        sa.Column("previous_secret", sa.String(length=100), nullable=True),
+        sa.Column("previous_secret_expires_at", sa.DateTime(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("disabled_at", sa.DateTime(), nullable=True),
         sa.Column("disabled_reason", sa.String(length=200), nullable=True),
