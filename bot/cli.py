@@ -227,6 +227,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.channels.sandbox import SandboxChannel
     from bot.dispatcher import Dispatcher
     from flows.inbox import Inbound, receive
+    from webhooks.outgoing.sender import deliver_due
 
     try:
         phone = normalise_phone(args.phone, settings.default_region)
@@ -250,6 +251,9 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         )
         asyncio.run(dispatcher.dispatch_once())
         _show_new_messages(engine, start, phone, sys.stdout)
+        events = deliver_due(engine)  # signed events to any subscribed case system
+        if events:
+            print(f"  [webhooks: {events} event delivery attempt(s) to case systems]")
     return 0
 
 
