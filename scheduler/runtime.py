@@ -27,6 +27,8 @@ CHECKIN_PLAN_SECONDS = 600  # periods fall due on a day; their send times come l
 CHECKIN_STEP_SECONDS = 60
 WEBHOOK_SECONDS = 2  # events reach case systems within seconds; first retry after 5 s
 WEBHOOK_RECONCILE_SECONDS = 60
+WAKEUP_PLAN_SECONDS = 300  # tomorrow's batch is planned the day before; new placements soon
+WAKEUP_STEP_SECONDS = 20  # a reminder or call is at most this late
 
 # Planner ticks: (job id, function taking the engine, interval in seconds).
 PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
@@ -39,6 +41,8 @@ PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
     ("check_in_steps", jobs.advance_check_ins, CHECKIN_STEP_SECONDS),
     ("webhooks", jobs.deliver_webhooks, WEBHOOK_SECONDS),
     ("webhook_reconcile", jobs.reconcile_webhooks, WEBHOOK_RECONCILE_SECONDS),
+    ("wake_up_plan", jobs.plan_wake_ups, WAKEUP_PLAN_SECONDS),
+    ("wake_up_steps", jobs.advance_wake_ups, WAKEUP_STEP_SECONDS),
 )
 
 
