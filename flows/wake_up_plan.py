@@ -1,9 +1,10 @@
 """Plan each work morning's wake-ups, early enough that the rate limits let every text out in time.
 
-A placement with wake-ups on gets one `wake_up` row per citizen and Danish working day with a
-shift (the first N working days of the placement, or every one). Rows are planned for today
-and tomorrow; whether the text is still wanted (sick, on leave, opted out) is decided when it
-is due, in flows/wake_up.py, because those things change overnight.
+A placement with wake-ups on gets one `wake_up` row per citizen and day with a shift that is
+no Danish public holiday and no jobcentre closure day (the first N such days of the placement,
+or every one). Rows are planned for today and tomorrow; whether the text is still wanted
+(sick, on leave, opted out) is decided when it is due, in flows/wake_up.py, because those
+things change overnight.
 
 Each row's first step (`next_step_at`) is the moment its text is handed to the outbox. Texts
 are sent earliest deadline first at the configured rate, so a morning where thousands are due
@@ -30,7 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
-from bot.clock import at_local, local
+from bot.clock import COPENHAGEN, at_local, local
 from bot.hours import closure_days
 from bot.models import (
     AlertKind,
@@ -47,7 +48,7 @@ from bot.models.placement import Shift
 from bot.outbox import render_sms
 from bot.settings import Settings, get_settings
 from bot.sms import segments
-from bot.workdays import is_working_day
+from bot.workdays import is_public_holiday
 from flows.alerts import raise_alert
 from flows.engine import render_options
 from flows.wake_up_texts import UP_OR_SICK, first_text
@@ -74,20 +75,39 @@ def wake_time(day: date, shift: Shift, lead_minutes: int) -> tuple[datetime, dat
     """The shift start and the wake-up time as instants; the lead is counted on the wall clock.
 
     "90 minutes before 08:00" is 06:30 on the Danish clock on every day of the year, also on
-    the two days the clocks change; a wall time that does not exist (02:30 in spring) is read
-    as bot.clock.at_local reads it.
+    the two days the clocks change. Only when that wall time is skipped (spring) or happens
+    twice (autumn) is the lead counted in real minutes instead, so the text still comes
+    exactly once and before the shift.
     """
+    shift_start = at_local(day, shift.start)
     wall = datetime.combine(day, shift.start) - timedelta(minutes=lead_minutes)
-    return at_local(day, shift.start), at_local(wall.date(), wall.time())
+    if _unambiguous(wall):
+        return shift_start, at_local(wall.date(), wall.time())
+    return shift_start, shift_start - timedelta(minutes=lead_minutes)
+
+
+def _unambiguous(wall: datetime) -> bool:
+    """Whether a Danish wall-clock time happens exactly once (not skipped, not repeated)."""
+    first = wall.replace(tzinfo=COPENHAGEN, fold=0)
+    second = wall.replace(tzinfo=COPENHAGEN, fold=1)
+    return first.utcoffset() == second.utcoffset()  # they differ when skipped or repeated
+
+
+def works(day: date, closures: frozenset[date]) -> bool:
+    """A day a shift in the schedule is worked: not a public holiday, not a closure day.
+
+    Weekends count when the schedule has a shift on them (shops, care, cleaning).
+    """
+    return not is_public_holiday(day) and day not in closures
 
 
 def work_day_number(placement: Placement, day: date, closures: Iterable[date], stop: int) -> int:
-    """Which working day with a shift `day` is in the placement (1 = first); stops past `stop`."""
+    """Which day with a shift `day` is in the placement (1 = first); stops counting past `stop`."""
     closed = frozenset(closures)
     schedule = placement.weekly_schedule
     number, current = 0, placement.start_date
     while current <= day and number <= stop:
-        if is_working_day(current, closed) and schedule.shift_on(current) is not None:
+        if works(current, closed) and schedule.shift_on(current) is not None:
             number += 1
         current += timedelta(days=1)
     return number
@@ -97,7 +117,7 @@ def morning_for(placement: Placement, day: date, closures: frozenset[date]) -> M
     """The wake-up a placement wants on a day, or None (off, holiday, no shift, past day N)."""
     if not placement.wakeup_enabled or not placement.is_current(day):
         return None
-    if not is_working_day(day, closures):
+    if not works(day, closures):
         return None
     shift = placement.weekly_schedule.shift_on(day)
     if shift is None:

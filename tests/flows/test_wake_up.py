@@ -308,7 +308,7 @@ def test_sick_citizen_is_asked_if_still_sick_and_the_employer_hears(
 def test_still_sick_answer_2_closes_the_absence(
     engine: Engine, session: Session, clock: time_machine.Traveller, chat: Chat
 ) -> None:
-    """ "I'm going to work" closes the absence and tells the employer, as RASK does."""
+    """Answer 2 ("I'm going to work") closes the absence and tells the employer, as RASK does."""
     place = placed(session)
     absence = _sick_since_yesterday(session, place)
     clock.move_to(at(TUESDAY, "06:30"))
