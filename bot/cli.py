@@ -85,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     chat.set_defaults(handler=_chat)
 
+    simulate = commands.add_parser(
+        "simulate", help="run a synthetic cohort through the real flows on an accelerated clock"
+    )
+    simulate.add_argument("--citizens", type=int, default=200, help="cohort size (default 200)")
+    simulate.add_argument("--days", type=int, default=30, help="days to simulate (default 30)")
+    simulate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    simulate.set_defaults(handler=_simulate)
+
     intent = commands.add_parser("intent", help="print the intent Makker reads in a text")
     intent.add_argument("text", nargs="+", help="the text, as a person would write it")
     intent.set_defaults(handler=_intent)
@@ -113,6 +121,16 @@ def _webhook_receiver(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     serve(args.port, args.secret)
     return 0
+
+
+def _simulate(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the simulation with a progress bar and print its summary."""
+    from scheduler.simulate_report import run_with_progress
+
+    if not 1 <= args.citizens <= 100_000 or not 1 <= args.days <= 366:
+        print("--citizens must be 1-100000 and --days 1-366", file=sys.stderr)
+        return 2
+    return run_with_progress(args.citizens, args.days, args.seed)
 
 
 def _intent(args: argparse.Namespace, settings: Settings) -> int:
