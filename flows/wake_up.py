@@ -149,7 +149,7 @@ def _first_step(
     ):
         _cancel(session, row, now)
         return 0
-    place = _place(session, placement)
+    place = _place(session, placement, with_address=row.day == placement.start_date)
     if sick_day.open_absence(session, citizen) is not None:
         message = _send(
             session,
@@ -350,11 +350,11 @@ def _withdraw_pending(session: Session, row: WakeUp, now: datetime) -> None:
         session.add(message)
 
 
-def _place(session: Session, placement: Placement) -> str:
-    """Where the shift is: the employer, and the workplace address when one is set."""
+def _place(session: Session, placement: Placement, *, with_address: bool = False) -> str:
+    """Where the shift is: the employer; on the first day also the address (SMS length)."""
     employer = session.get(Employer, placement.employer_id)
     name = employer.name if employer is not None else ""
-    if placement.workplace_address:
+    if with_address and placement.workplace_address:
         return f"{name}, {placement.workplace_address}" if name else placement.workplace_address
     return name
 

@@ -8,15 +8,14 @@ from bot.clock import local
 from flows.engine import Choice
 from messages import T, Text
 
-UP_OR_SICK = (Choice("1", T("I'm up")), Choice("2", T("I'm sick")))
+UP_OR_SICK = (Choice("1", T("I'm up")), Choice("2", T("I'm sick (SYG)")))
 STILL_SICK_CHOICES = (Choice("1", T("Still sick")), Choice("2", T("I'm going to work")))
 
 
 def first_text(name: str, place: str, shift_start: datetime) -> Text:
-    """The morning text: first name, where, when, and how to answer."""
+    """The morning text: first name, where, when; the options say how to answer (1 / SYG)."""
     return T(
-        "Good morning {name}! Work at {place} starts at {time}. Are you up? "
-        "Answer 1, or SYG if you are sick.",
+        "Good morning {name}! Work at {place} starts at {time}. Are you up?",
         name=name,
         place=place,
         time=local(shift_start).time(),

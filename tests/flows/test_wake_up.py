@@ -83,8 +83,15 @@ def test_first_text_greets_by_first_name_with_place_and_time(
     (text,) = texts(session, wake_up.FIRST_TEXT)
     assert "Good morning Ali!" in text.body
     assert "Torvet 3, 2630 Taastrup" in text.body and place.employer.name in text.body
-    assert "08:00" in text.body and "SYG" in text.body
-    assert [o["value"] for o in text.options] == ["1", "2"]
+    assert "08:00" in text.body
+    assert [(o["value"], o["label"]) for o in text.options] == [
+        ("1", "I'm up"),
+        ("2", "I'm sick (SYG)"),
+    ]
+    clock.move_to(at(TUESDAY + timedelta(days=1), "06:30"))
+    tick(engine)
+    second = texts(session, wake_up.FIRST_TEXT)[-1]
+    assert place.employer.name in second.body and "Torvet" not in second.body  # day 1 only
     assert text.deadline is not None and text.channel == ChannelKind.SMS
 
 
