@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from bot import rate_limits
 from bot.channels.base import Channel, ChannelError, OutboundMessage, SendResult
 from bot.clock import utcnow
 from bot.db.engine import is_sqlite
@@ -34,6 +35,9 @@ MAX_BACKOFF_SECONDS = 3600.0
 JITTER = 0.2  # ±20 %, so retries after an outage do not arrive in one burst
 DEFAULT_CONCURRENCY = 10
 MAX_ERROR_LENGTH = 500  # Message.last_error column size
+CANDIDATES_PER_SLOT = (
+    3  # due rows looked at per row claimed: one paused channel cannot starve the rest
+)
 
 
 # Statuses a provider callback may have set before the send itself was recorded.
@@ -174,20 +178,37 @@ class Dispatcher:
                 col(Message.options),
                 col(Message.idempotency_key),
                 col(Message.attempts),
+                col(Message.segments),
             )
             .where(
                 col(Message.direction) == Direction.OUTBOUND,
                 col(Message.status) == MessageStatus.PENDING,
                 col(Message.next_attempt_at) <= now,
             )
-            .order_by(col(Message.next_attempt_at), col(Message.id))
-            .limit(limit)
+            # Earliest deadline first: a wake-up due at 06:30 goes before a digest due at 06:00
+            # whose deadline is later; rows without one are due at their own time.
+            .order_by(
+                func.coalesce(col(Message.deadline), col(Message.next_attempt_at)),
+                col(Message.id),
+            )
+            .limit(limit * CANDIDATES_PER_SLOT)
             # PostgreSQL: rows another worker is claiming right now are skipped, not waited
             # for. SQLite ignores this; its BEGIN IMMEDIATE serialises claimers instead.
             .with_for_update(skip_locked=True)
         )
         with _write_transaction(self.engine) as conn:
-            rows = conn.execute(due).all()
+            candidates = conn.execute(due).all()
+            if not candidates:
+                return []
+            allowance = rate_limits.open_allowance(
+                conn, {ChannelKind(r.channel) for r in candidates}, now, self.settings
+            )
+            rows = [
+                r
+                for r in candidates
+                if allowance.take(ChannelKind(r.channel), r.address, r.segments, self.settings)
+            ][:limit]
+            rate_limits.save(conn, allowance, now)
             if not rows:
                 return []
             taken = set(
@@ -235,14 +256,26 @@ class Dispatcher:
         now = utcnow()
         attempts = row.attempts + 1
         values: dict[str, Any] = {"attempts": attempts, "updated_at": now}
+        pause: rate_limits.Limit | None = None
         # A row reconciled back to pending while we were slow is still ours to settle.
         settleable = [MessageStatus.SENDING, MessageStatus.PENDING]
         if isinstance(outcome, SendResult):
             status = MessageStatus.SENT
             values |= {"provider_id": outcome.provider_id, "sent_at": now, "next_attempt_at": None}
+        elif outcome.retryable and outcome.retry_after is not None:
+            # "Too many requests, wait N s": the channel pauses; not the message's fault, so
+            # the attempt does not count towards DISPATCH_MAX_ATTEMPTS.
+            status = MessageStatus.PENDING
+            values |= {
+                "attempts": row.attempts,
+                "next_attempt_at": now + timedelta(seconds=outcome.retry_after),
+                "last_error": outcome.reason[:MAX_ERROR_LENGTH],
+            }
+            settleable = [MessageStatus.SENDING]
+            pause = rate_limits.limit_for(row.message.channel, self.settings)
         elif outcome.retryable and attempts < self.settings.dispatch_max_attempts:
             status = MessageStatus.PENDING
-            delay = max(self.backoff(attempts), outcome.retry_after or 0.0)
+            delay = self.backoff(attempts)
             values |= {"next_attempt_at": now + timedelta(seconds=delay)}
             values |= {"last_error": outcome.reason[:MAX_ERROR_LENGTH]}
             settleable = [MessageStatus.SENDING]
@@ -251,6 +284,8 @@ class Dispatcher:
             values |= {"next_attempt_at": None, "last_error": outcome.reason[:MAX_ERROR_LENGTH]}
             settleable = [MessageStatus.SENDING]
         with _write_transaction(self.engine) as conn:
+            if pause is not None and isinstance(outcome, ChannelError):
+                rate_limits.pause(conn, pause, outcome.retry_after or 0.0, now)
             changed = conn.execute(
                 update(Message)
                 .where(col(Message.id) == row.message.id, col(Message.status).in_(settleable))

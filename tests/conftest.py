@@ -18,6 +18,14 @@ from webhooks.app import create_app
 # Local stub servers of the Twilio and Telegram HTTP APIs, for every test that asks for them.
 pytest_plugins = ["tests.fakes.fixtures"]
 
+# Rate limits out of the way; tests of the limits themselves set their own.
+UNLIMITED = {
+    "sms_segments_per_second": 10_000.0,
+    "telegram_messages_per_second": 10_000.0,
+    "telegram_chat_messages_per_second": 10_000.0,
+    "voice_calls_per_second": 10_000.0,
+}
+
 # A Tuesday morning in Copenhagen (CET, UTC+1), an ordinary working day.
 DEFAULT_NOW = "2026-11-24T06:30:00+00:00"
 
@@ -77,6 +85,7 @@ def settings(engine: Engine) -> Settings:
         telegram_bot_token="123456:TEST-TOKEN",
         telegram_webhook_secret="test-telegram-secret",
         demo_data=False,
+        **UNLIMITED,
     )
 
 

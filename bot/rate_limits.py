@@ -1,0 +1,153 @@
+"""Per-channel send rates shared by every dispatcher process: token buckets in the database.
+
+Each limited channel has one `rate_bucket` row (SMS per sender number, Telegram overall,
+voice calls). A claim locks the rows it needs (FOR UPDATE on PostgreSQL; SQLite's write
+lock serialises claimers anyway), refills them for the time that passed, and takes only the
+messages the tokens pay for: an SMS costs its segments, a Telegram message or a call one.
+Telegram also allows about one message per second per chat, checked against what was sent
+to that chat in the last second. A provider's 429 (Twilio's Retry-After, Telegram's
+retry_after) empties the bucket below zero, which pauses the whole channel for that long.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col
+
+from bot.models import ChannelKind, Direction, Message, MessageStatus, RateBucket
+from bot.settings import Settings
+
+BURST_SECONDS = 1.0  # a bucket holds one second of sending: no bursts above the rate
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One bucket: its row name and tokens per second."""
+
+    name: str
+    rate: float
+
+    @property
+    def capacity(self) -> float:
+        """The most a full bucket holds."""
+        return self.rate * BURST_SECONDS
+
+
+def limit_for(channel: ChannelKind, settings: Settings) -> Limit:
+    """The bucket a channel's messages draw from."""
+    if channel == ChannelKind.SMS:
+        sender = (
+            settings.twilio_from_number
+            or settings.twilio_messaging_service_sid
+            or ("twilio" if settings.twilio_enabled else "sandbox")
+        )
+        return Limit(f"sms:{sender}", settings.sms_segments_per_second)
+    if channel == ChannelKind.TELEGRAM:
+        return Limit("telegram", settings.telegram_messages_per_second)
+    return Limit("voice", settings.voice_calls_per_second)
+
+
+def cost_of(channel: ChannelKind, segments: int) -> float:
+    """Tokens one message takes: SMS segments, else one."""
+    return float(max(segments, 1)) if channel == ChannelKind.SMS else 1.0
+
+
+@dataclass
+class Allowance:
+    """The tokens available in this claim, per bucket, and the chats already used."""
+
+    tokens: dict[str, float]
+    limits: dict[str, Limit]
+    busy_chats: set[str] = field(default_factory=set)
+
+    def take(self, channel: ChannelKind, address: str, segments: int, settings: Settings) -> bool:
+        """Spend tokens for one message if the buckets (and the chat's own limit) allow it."""
+        limit = limit_for(channel, settings)
+        if channel == ChannelKind.TELEGRAM and address in self.busy_chats:
+            return False
+        cost = cost_of(channel, segments)
+        available = self.tokens[limit.name]
+        # A message dearer than a full bucket may go once the bucket is full, or it never could.
+        if available < min(cost, limit.capacity):
+            return False
+        self.tokens[limit.name] = available - cost
+        if channel == ChannelKind.TELEGRAM:
+            self.busy_chats.add(address)
+        return True
+
+
+def open_allowance(
+    conn: Connection, channels: set[ChannelKind], now: datetime, settings: Settings
+) -> Allowance:
+    """Lock and refill the buckets the claim needs; `save` writes them back."""
+    limits = {limit.name: limit for limit in (limit_for(c, settings) for c in channels)}
+    if not limits:
+        return Allowance({}, {})
+    _ensure_rows(conn, list(limits), now)
+    rows = conn.execute(
+        select(col(RateBucket.name), col(RateBucket.tokens), col(RateBucket.updated_at))
+        .where(col(RateBucket.name).in_(list(limits)))
+        .with_for_update()
+    ).all()
+    tokens: dict[str, float] = {}
+    for name, stored, updated_at in rows:
+        limit = limits[name]
+        elapsed = max((now - updated_at).total_seconds(), 0.0)
+        tokens[name] = min(limit.capacity, stored + elapsed * limit.rate)
+    allowance = Allowance(tokens, limits)
+    if ChannelKind.TELEGRAM in channels:
+        allowance.busy_chats = _recent_chats(conn, now, settings)
+    return allowance
+
+
+def save(conn: Connection, allowance: Allowance, now: datetime) -> None:
+    """Write the buckets back after the claim took what it could."""
+    for name, tokens in allowance.tokens.items():
+        conn.execute(
+            update(RateBucket)
+            .where(col(RateBucket.name) == name)
+            .values(tokens=tokens, updated_at=now)
+        )
+
+
+def pause(conn: Connection, limit: Limit, seconds: float, now: datetime) -> None:
+    """A provider said "too many requests, wait N s": the bucket refills only after that."""
+    _ensure_rows(conn, [limit.name], now)
+    conn.execute(
+        update(RateBucket)
+        .where(col(RateBucket.name) == limit.name)
+        .values(tokens=-limit.rate * seconds, updated_at=now)
+    )
+
+
+def _ensure_rows(conn: Connection, names: list[str], now: datetime) -> None:
+    """Create missing bucket rows, full; two workers doing it at once is harmless."""
+    table = RateBucket.__table__  # type: ignore[attr-defined]
+    values = [
+        {"name": name, "tokens": 0.0, "updated_at": now - timedelta(seconds=BURST_SECONDS)}
+        for name in names
+    ]
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(insert(table).values(values).on_conflict_do_nothing(index_elements=["name"]))
+
+
+def _recent_chats(conn: Connection, now: datetime, settings: Settings) -> set[str]:
+    """Telegram chats that got a message within the per-chat interval (1 s by default)."""
+    since = now - timedelta(seconds=1.0 / settings.telegram_chat_messages_per_second)
+    found = conn.execute(
+        select(col(Message.address)).where(
+            col(Message.direction) == Direction.OUTBOUND,
+            col(Message.channel) == ChannelKind.TELEGRAM,
+            col(Message.status).in_(
+                [MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED]
+            ),
+            col(Message.updated_at) > since,
+            col(Message.updated_at) < now,  # this claim's own picks are in busy_chats already
+        )
+    ).scalars()
+    return set(found)
