@@ -33,5 +33,6 @@ def test_running_registers_ticks_and_stops(engine: Engine, settings: Settings) -
         "check_in_steps",
         "webhooks",
         "webhook_reconcile",
+        "interview_steps",
     }
     assert was_running and not still_running
