@@ -6,11 +6,13 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.clock import at_local, local
-from bot.hours import DEFAULT_HOURS
+from bot.hours import DEFAULT_HOURS, is_quiet
 from bot.models import (
     AlertKind,
     AlertSeverity,
@@ -25,6 +27,7 @@ from bot.models import (
     MessageStatus,
     ParticipantKind,
 )
+from bot.models.jobcentre import JobcentreHours
 from flows import interview as flow
 from tests.flows.chat import Chat
 from tests.flows.checkin_builders import alerts, at, events, subscribe
@@ -593,3 +596,116 @@ def test_plan_matches_the_tick(
         "after",
     ]
     assert at_local(THURSDAY, time(13, 0)) == planned[-1][1]
+
+
+# -- the quiet-hours guarantee, over random days 2025-2035 ----------------------------------
+
+
+def _last_sunday(year: int, month: int) -> date:
+    """The last Sunday of a month: when Denmark changes its clocks (March, October)."""
+    day = date(year, month, 31)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+CHANGE_DAYS = [_last_sunday(y, m) for y in range(2025, 2036) for m in (3, 10)]
+AROUND_CHANGES = [d + timedelta(days=k) for d in CHANGE_DAYS for k in range(-1, 4)]
+HOURS = [
+    DEFAULT_HOURS,
+    JobcentreHours(quiet_start=time(17, 0), quiet_end=time(8, 0)),
+    JobcentreHours(quiet_start=time(22, 30), quiet_end=time(6, 15)),
+    JobcentreHours(quiet_start=time(0, 0), quiet_end=time(5, 0)),  # quiet after midnight only
+    JobcentreHours(quiet_start=time(20, 0), quiet_end=time(20, 0)),  # no quiet hours
+]
+interview_days = st.one_of(
+    st.sampled_from(AROUND_CHANGES), st.dates(date(2025, 1, 1), date(2035, 12, 31))
+)
+minutes_of_day = st.integers(0, 24 * 60 - 1)
+booking_leads = st.one_of(st.integers(1, 6 * 60), st.integers(1, 20 * 24 * 60))
+
+
+def _interview_at(day: date, minute: int) -> datetime:
+    """A wall-clock start on a day (a time skipped in spring reads as the hour after)."""
+    return at_local(day, time(minute // 60, minute % 60))
+
+
+def _check_schedule(
+    hours: JobcentreHours,
+    starts_at: datetime,
+    booked_at: datetime,
+    sent: list[tuple[str, datetime]],
+) -> None:
+    """No citizen text in quiet hours; none after the start but the after-questions."""
+    for stage, moment in sent:
+        assert moment >= booked_at, stage
+        assert not is_quiet(hours, moment), (stage, local(moment))
+        if stage == "feedback":
+            assert moment >= starts_at + flow.AFTER_START, stage
+        else:
+            assert moment < starts_at, (stage, local(moment), local(starts_at))
+
+
+@given(
+    day=interview_days,
+    minute=minutes_of_day,
+    lead=booking_leads,
+    hours=st.sampled_from(HOURS),
+)
+@settings(max_examples=1500, deadline=None)
+def test_no_interview_text_in_quiet_hours_or_after_the_start(
+    day: date, minute: int, lead: int, hours: JobcentreHours
+) -> None:
+    """The plan, for any booking and interview time, keeps both promises (DST days included)."""
+    starts_at = _interview_at(day, minute)
+    booked_at = starts_at - timedelta(minutes=lead)
+    assume(flow.booking_time(hours, booked_at) < starts_at)  # the API refuses the rest
+    planned = list(flow.plan(starts_at, booked_at, hours))
+    stages = [stage for stage, _ in planned]
+    assert stages == sorted(stages, key=flow.STAGES.index) and len(set(stages)) == len(stages)
+    times = [moment for _, moment in planned]
+    assert times == sorted(times)
+    texts = [("booked", flow.booking_time(hours, booked_at))]
+    texts += [
+        ("feedback" if stage == "after" else stage, moment)
+        for stage, moment in planned
+        if stage != "confirm_deadline"  # alerts the consultant only
+    ]
+    _check_schedule(hours, starts_at, booked_at, texts)
+    if "confirm_deadline" in stages:
+        asked = dict(planned)["confirm"]
+        deadline = dict(planned)["confirm_deadline"]
+        assert asked + flow.MIN_ANSWER_TIME <= deadline < starts_at
+    if "after" in stages:
+        assert dict(planned)["after"] >= starts_at + flow.AFTER_START
+
+
+@given(
+    day=interview_days,
+    minute=minutes_of_day,
+    lead=booking_leads,
+    hours=st.sampled_from(HOURS),
+)
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_the_tick_keeps_the_promises_too(
+    engine: Engine, day: date, minute: int, lead: int, hours: JobcentreHours
+) -> None:
+    """Through the real tick and outbox: what would be sent to the citizen, and when."""
+    starts_at = _interview_at(day, minute)
+    booked_at = starts_at - timedelta(minutes=lead)
+    assume(flow.booking_time(hours, booked_at) < starts_at)
+    with (
+        Session(engine, expire_on_commit=False) as session,
+        time_machine.travel(booked_at, tick=False) as traveller,
+    ):
+        people = make_booking(session, jobcentre=hours.model_dump())
+        row = book(session, people, starts_at)
+        run_through(engine, session, row, traveller)
+        sent = [
+            (m.kind.removeprefix("interview."), m.next_attempt_at or m.created_at)
+            for m in outbound(session, people.phone)
+        ]
+    assert sent[0][0] == "booked"
+    _check_schedule(hours, starts_at, booked_at, sent)
