@@ -248,6 +248,25 @@ def test_an_unclear_answer_is_asked_again_once(
     assert flow_row(session, interview_id).attendance == Attendance.CONFIRMED
 
 
+def test_the_question_waits_while_the_citizen_is_in_another_conversation(
+    engine: Engine, session: Session, clock: time_machine.Traveller, chat: Chat
+) -> None:
+    """In the middle of a sick report at 17:50: asked at 19:00 instead; the deadline is 20:00."""
+    people = make_booking(session)
+    row = book(session, people, STARTS)
+    clock.move_to(at(date(2026, 11, 25), "17:50"))
+    chat.send(people.phone, "syg")
+    for moment in ("18:00", "18:30"):
+        clock.move_to(at(date(2026, 11, 25), moment))
+        tick(engine)
+        assert "interview.confirm" not in kinds(session, people.phone)
+    clock.move_to(at(date(2026, 11, 25), "19:00"))
+    tick(engine)
+    assert kinds(session, people.phone)[-1] == "interview.confirm"
+    stored = fresh(session, row)
+    assert (stored.stage, stored.due_at) == ("confirm_deadline", at(date(2026, 11, 25), "20:00"))
+
+
 # -- after the interview ---------------------------------------------------------------------
 
 
