@@ -23,7 +23,6 @@ hears once that the citizen cannot be reminded. A citizen on leave gets no remin
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
@@ -59,7 +58,6 @@ from flows.people import consultant_of
 from messages import T, Text, lines
 from messages.lexicon import Intent, classify
 
-log = logging.getLogger(__name__)
 Locked = TypeVar("Locked", Citizen, EmployerContact)
 
 FLOW = "interview"
