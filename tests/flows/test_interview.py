@@ -728,3 +728,24 @@ def test_the_tick_keeps_the_promises_too(
         ]
     assert sent[0][0] == "booked"
     _check_schedule(hours, starts_at, booked_at, sent)
+
+
+def test_two_workers_never_run_the_same_interview(
+    engine: Engine, session: Session, clock: time_machine.Traveller
+) -> None:
+    """PostgreSQL: a due interview one worker holds is skipped by the other; sent once."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row-level locking is PostgreSQL's; SQLite serialises claimers instead")
+    people = make_booking(session)
+    book(session, people, STARTS)
+    clock.move_to(at(TODAY, "18:00"))
+    now = at(TODAY, "18:00")
+    with Session(engine) as first, Session(engine) as second:
+        assert flow.advance_interviews(first, now) == 1
+        assert flow.advance_interviews(second, now) == 0  # the row is locked: skipped
+        first.commit()
+        second.commit()
+    with Session(engine) as third:
+        assert flow.advance_interviews(third, now) == 0  # no longer due
+        third.commit()
+    assert kinds(session, people.phone) == ["interview.booked", "interview.tips"]
