@@ -13,11 +13,12 @@ characters, else 153 per part. Any other character switches the whole text to UC
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.channels.base import render_sms
 from bot.outbox import Option
 from bot.sms import cost
+from flows import wake_up_texts
 from flows.engine import Choice
 from flows.global_commands import CITIZEN_MENU
 from flows.sick_day import RETURN_CHOICES, WHO_CHOICES, YES_NO
@@ -30,6 +31,9 @@ MAX_SEGMENTS = 2
 DAY = date(2026, 11, 24)
 NEXT_DAY = date(2026, 11, 25)
 DAY_CHOICES = (Choice("1", T("Today, {day}", day=DAY)), Choice("2", plain(NEXT_DAY)))
+FIRST_NAME = "Mohammed"
+PLACE = "Bageriet Nørrebro ApS"  # the address is added on the placement's first day only
+SHIFT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 08:00 in Copenhagen
 TOLD = [
     T("{contact} at {employer}", contact="Mette Sørensen", employer="Bageriet Nørrebro ApS"),
     T("your consultant {name}", name="Lars Nielsen"),
@@ -118,6 +122,29 @@ SAMPLES: tuple[Sample, ...] = (
         T("Welcome back! We have told {people}. Have a good day at work.", people=TOLD),
     ),
     Sample("back_to_work.confirm (nobody)", T("Welcome back! Have a good day at work.")),
+    Sample(
+        "wake_up.text",
+        wake_up_texts.first_text(FIRST_NAME, PLACE, SHIFT),
+        wake_up_texts.UP_OR_SICK,
+    ),
+    Sample(
+        "wake_up.text (first day, with address)",
+        wake_up_texts.first_text(FIRST_NAME, f"{PLACE}, Nørrebrogade 120", SHIFT),
+        wake_up_texts.UP_OR_SICK,
+    ),
+    Sample(
+        "wake_up.reminder",
+        wake_up_texts.reminder_text(FIRST_NAME, PLACE, SHIFT),
+        wake_up_texts.UP_OR_SICK,
+    ),
+    Sample("wake_up.call_notice", wake_up_texts.call_notice(), wake_up_texts.UP_OR_SICK),
+    Sample(
+        "wake_up.still_sick",
+        wake_up_texts.still_sick_question(FIRST_NAME, SHIFT),
+        wake_up_texts.STILL_SICK_CHOICES,
+    ),
+    Sample("wake_up.confirmed", wake_up_texts.CONFIRMED),
+    Sample("wake_up.still_sick_thanks", wake_up_texts.still_sick_reply(TOLD[:1])),
     Sample(
         "unknown_sender (da + en, any number)",
         T(

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.channels.base import render_sms
-from bot.clock import local_today
+from bot.clock import clock_source, local_today, utcnow
 from bot.db.engine import make_engine, session_scope
 from bot.db.migrate import upgrade
 from bot.demo import create_demo, has_any_jobcentre
@@ -77,7 +77,21 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "-m", "--message", action="append", help="send this text (repeatable) instead of a prompt"
     )
+    chat.add_argument(
+        "--at",
+        default=None,
+        help="start a virtual clock at this Copenhagen time (YYYY-MM-DD HH:MM); lines "
+        "/at HH:MM and /wait MINUTES move it and run the scheduler, /press 1 answers a call",
+    )
     chat.set_defaults(handler=_chat)
+
+    simulate = commands.add_parser(
+        "simulate", help="run a synthetic cohort through the real flows on an accelerated clock"
+    )
+    simulate.add_argument("--citizens", type=int, default=200, help="cohort size (default 200)")
+    simulate.add_argument("--days", type=int, default=30, help="days to simulate (default 30)")
+    simulate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    simulate.set_defaults(handler=_simulate)
 
     intent = commands.add_parser("intent", help="print the intent Makker reads in a text")
     intent.add_argument("text", nargs="+", help="the text, as a person would write it")
@@ -107,6 +121,16 @@ def _webhook_receiver(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     serve(args.port, args.secret)
     return 0
+
+
+def _simulate(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the simulation with a progress bar and print its summary."""
+    from scheduler.simulate_report import run_with_progress
+
+    if not 1 <= args.citizens <= 100_000 or not 1 <= args.days <= 366:
+        print("--citizens must be 1-100000 and --days 1-366", file=sys.stderr)
+        return 2
+    return run_with_progress(args.citizens, args.days, args.seed)
 
 
 def _intent(args: argparse.Namespace, settings: Settings) -> int:
@@ -149,7 +173,9 @@ def _print_demo(api_key: str) -> None:
         "Demo jobcentre created.\n"
         f"  API key (shown once): {api_key}\n"
         "  Consultant Mette Jensen +4520123401 · employer contact Lars Holm +4520123402\n"
-        "  Citizens: Sara Hansen +4520123403 (Danish), Ayşe Yılmaz +4520123404 (Turkish)\n"
+        "  Citizens: Sara +4520123403 (da), Ayşe +4520123404 (tr), John +4520123405 (en),\n"
+        "    Amal +4520123406 (ar), Hodan +4520123407 (so), Bilal +4520123408 (ur),\n"
+        "    Olena +4520123409 (uk), Zahra +4520123410 (fa)\n"
         "  Try: makker chat --as +4520123404"
     )
 
@@ -225,35 +251,51 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     """Type as a person; every reply and every message to others is printed."""
     from bot.channels.sandbox import SandboxChannel
+    from bot.chat_clock import ChatClockError, clock_command, parse_moment
     from bot.dispatcher import Dispatcher
     from flows.inbox import Inbound, receive
+    from scheduler.virtual_time import VirtualClock
     from webhooks.outgoing.sender import deliver_due
 
     try:
         phone = normalise_phone(args.phone, settings.default_region)
+        start_at = parse_moment(args.at, utcnow()) if args.at else utcnow()
     except InvalidPhoneNumber as exc:
         print(f"--as: {exc}", file=sys.stderr)
+        return 2
+    except ChatClockError as exc:
+        print(f"--at: {exc}", file=sys.stderr)
         return 2
     engine = _engine(settings)
     sandbox = SandboxChannel()
     dispatcher = Dispatcher(engine, dict.fromkeys(ChannelKind, sandbox), settings)
     lines: Iterable[str] = args.message or _prompt_lines(sys.stdin, phone)
-    for text in lines:
-        start = _last_message_id(engine)
-        receive(
-            engine,
-            Inbound(
-                channel=ChannelKind.SMS,
-                address=phone,
-                text=text,
-                provider_id=f"chat-{uuid.uuid4()}",
-            ),
-        )
-        asyncio.run(dispatcher.dispatch_once())
-        _show_new_messages(engine, start, phone, sys.stdout)
-        events = deliver_due(engine)  # signed events to any subscribed case system
-        if events:
-            print(f"  [webhooks: {events} event delivery attempt(s) to case systems]")
+    clock = VirtualClock(start_at)
+    with clock_source(clock):
+        for text in lines:
+            start = _last_message_id(engine)
+            if text.strip().startswith("/"):
+                try:
+                    said = clock_command(text.strip(), engine, clock, phone, dispatcher)
+                except ChatClockError as exc:
+                    print(f"  ({exc})")
+                    continue
+                print(f"  [{said}]")
+            else:
+                receive(
+                    engine,
+                    Inbound(
+                        channel=ChannelKind.SMS,
+                        address=phone,
+                        text=text,
+                        provider_id=f"chat-{uuid.uuid4()}",
+                    ),
+                )
+            asyncio.run(dispatcher.dispatch_once())
+            _show_new_messages(engine, start, phone, sys.stdout)
+            events = deliver_due(engine)  # signed events to any subscribed case system
+            if events:
+                print(f"  [webhooks: {events} event delivery attempt(s) to case systems]")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Demo data: one jobcentre with a consultant, an employer and two citizens (Danish, Turkish)."""
+"""Demo data: one jobcentre with a consultant, an employer and a citizen in each language."""
 
 from __future__ import annotations
 
@@ -25,6 +25,18 @@ CONSULTANT_PHONE = "+4520123401"
 CONTACT_PHONE = "+4520123402"
 DANISH_CITIZEN_PHONE = "+4520123403"
 TURKISH_CITIZEN_PHONE = "+4520123404"
+
+# One citizen per supported language, so the demo can be run in each of them.
+DEMO_CITIZENS: tuple[tuple[str, str, str, str], ...] = (
+    ("Sara", "Hansen", DANISH_CITIZEN_PHONE, "da"),
+    ("Ayşe", "Yılmaz", TURKISH_CITIZEN_PHONE, "tr"),
+    ("John", "Smith", "+4520123405", "en"),
+    ("Amal", "Haddad", "+4520123406", "ar"),
+    ("Hodan", "Warsame", "+4520123407", "so"),
+    ("Bilal", "Ahmed", "+4520123408", "ur"),
+    ("Olena", "Kovalenko", "+4520123409", "uk"),
+    ("Zahra", "Ahmadi", "+4520123410", "fa"),
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,7 @@ def create_demo(session: Session, *, today: date) -> DemoResult:
         phone=CONTACT_PHONE,
         language="da",
     )
-    sara, ayse = (
+    citizens = [
         Citizen(
             jobcentre_id=jobcentre.id,
             consultant_id=consultant.id,
@@ -80,28 +92,26 @@ def create_demo(session: Session, *, today: date) -> DemoResult:
             phone=phone,
             language=language,
         )
-        for first, last, phone, language in (
-            ("Sara", "Hansen", DANISH_CITIZEN_PHONE, "da"),
-            ("Ayşe", "Yılmaz", TURKISH_CITIZEN_PHONE, "tr"),
-        )
-    )
-    session.add_all([contact, sara, ayse])
+        for first, last, phone, language in DEMO_CITIZENS
+    ]
+    session.add(contact)
+    session.add_all(citizens)
     session.flush()
-    for citizen, kind, hours in (
-        (sara, PlacementKind.LOENTILSKUD, (time(7, 0), time(14, 30))),
-        (ayse, PlacementKind.VIRKSOMHEDSPRAKTIK, (time(8, 0), time(15, 30))),
-    ):
+    for citizen in citizens:
         assert citizen.id is not None and contact.id is not None
+        early = citizen.language == "da"  # Sara has a wage-subsidy job from 07:00
         session.add(
             Placement(
                 jobcentre_id=jobcentre.id,
                 citizen_id=citizen.id,
                 contact_id=contact.id,
                 employer_id=employer.id,
-                kind=kind,
+                kind=PlacementKind.LOENTILSKUD if early else PlacementKind.VIRKSOMHEDSPRAKTIK,
                 start_date=today,
                 workplace_address=employer.address,
-                schedule=_weekdays(*hours),
+                schedule=_weekdays(time(7, 0), time(14, 30))
+                if early
+                else _weekdays(time(8, 0), time(15, 30)),
             )
         )
     key = create_api_key(session, jobcentre_id=jobcentre.id, name="demo")

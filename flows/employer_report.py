@@ -586,7 +586,7 @@ def citizen_answer(turn: Turn, citizen: Citizen) -> bool:
                 name=citizen.full_name,
                 contact=contact.name if contact else "",
             ),
-            T("I'm OK") if value == "1" else T('"{text}"', text=report.citizen_reply),
+            T("Answer: I'm OK.") if value == "1" else T('"{text}"', text=report.citizen_reply),
         ),
         key=f"employer_report:{report.id}:citizen_reply",
         details={"report_id": report.id},

@@ -156,7 +156,7 @@ def say(
         recipient=recipient,
         body=render(text, language),
         kind=kind,
-        options=[Option(c.value, render(c.label, language)) for c in choices],
+        options=render_options(choices, language),
         idempotency_key=key,
         in_reply_to_id=in_reply_to_id,
         allow_opted_out=allow_opted_out,
@@ -164,6 +164,11 @@ def say(
         deadline=deadline,
         ref=ref,
     )
+
+
+def render_options(choices: Sequence[Choice], language: str) -> list[Option]:
+    """The numbered answers in the reader's language."""
+    return [Option(c.value, render(c.label, language)) for c in choices]
 
 
 def load_conversation(session: Session, person: Person, now: datetime) -> Conversation | None:

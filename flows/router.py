@@ -35,7 +35,7 @@ from sqlmodel import Session
 
 from bot.clock import utcnow
 from bot.models import ChannelKind, Citizen, Message
-from bot.recipients import Recipient, participant_kind
+from bot.recipients import Recipient, participant_kind, recipient_for
 from flows import (
     alerts,
     back_to_work,
@@ -46,6 +46,7 @@ from flows import (
     language_switch,
     sick_day,
     unknown_sender,
+    wake_up,
 )
 from flows.engine import Turn
 from flows.inbox import Inbound
@@ -101,8 +102,26 @@ CONVERSATIONS: dict[str, Conversing] = {
     interview.FLOW: Conversing(interview.handle, interview.reprompt, yields_to=interview.YIELDS_TO),
 }
 
+WAKE_UP_YIELDS_TO = frozenset(Intent) - {Intent.UNKNOWN}
+
+
+def _wake_up_prompt(turn: Turn) -> Prompt | None:
+    """The wake-up question asked this morning (or "are you still sick?"), if any."""
+    if not isinstance(turn.person, Citizen):
+        return None
+    row = wake_up.todays_wake_up(turn.session, turn.person, turn.now)
+    if row is None:
+        return None
+    return Prompt(
+        row.updated_at,
+        lambda t: wake_up.answer(t, row),
+        lambda t: wake_up.reprompt(t, row),
+        yields_to=WAKE_UP_YIELDS_TO,
+    )
+
+
 # Finders of open questions that live in domain rows; each returns None when there is none.
-PROMPTS: tuple[Callable[[Turn], Prompt | None], ...] = ()
+PROMPTS: tuple[Callable[[Turn], Prompt | None], ...] = (_wake_up_prompt,)
 
 # Begin a flow from a message outside any question; the first that returns True took it.
 STARTERS: tuple[Callable[[Turn, Intent], bool], ...] = (employer_report.start_from_text,)
@@ -112,7 +131,8 @@ def route(session: Session, message: Message, inbound: Inbound) -> None:
     """Handle one stored inbound message inside the caller's transaction."""
     person = identify(session, message.channel, message.address, inbound.shared_phone)
     if person is None:
-        unknown_sender.reply(session, message)
+        if message.channel != ChannelKind.VOICE:  # nobody to phone back with a polite no
+            unknown_sender.reply(session, message)
         return
     message.participant_kind = participant_kind(person)
     message.participant_id = person.id
@@ -129,6 +149,8 @@ def route(session: Session, message: Message, inbound: Inbound) -> None:
         jobcentre_id=person.jobcentre_id,
         opted_out=person.opted_out_at is not None,
     )
+    if reply_to.channel == ChannelKind.VOICE:  # a key pressed in a call: answer in writing
+        reply_to = recipient_for(person) or reply_to
     turn = Turn(session=session, person=person, inbound=message, reply_to=reply_to, now=utcnow())
     if _handle(turn):
         language_switch.offer_if_due(turn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from sqlmodel import Session
 
 from bot.clock import utcnow
 from bot.db.engine import write_scope
-from flows import alerts, check_in, delivery_watch, interview, sick_day
+from flows import alerts, check_in, delivery_watch, interview, sick_day, wake_up, wake_up_plan
 from webhooks.outgoing import sender as webhook_sender
 
 log = logging.getLogger(__name__)
@@ -79,3 +80,22 @@ def deliver_webhooks(engine: Engine) -> int:
 def reconcile_webhooks(engine: Engine) -> int:
     """Put webhook deliveries a dead worker left 'sending' back in the queue."""
     return _run(engine, webhook_sender.reconcile_stale, "stale webhook deliveries requeued")
+
+
+def plan_wake_ups(engine: Engine) -> int:
+    """Create today's and tomorrow's wake-ups and time their texts for the rate limits."""
+    return _run(engine, wake_up_plan.plan_wake_ups, "wake-ups planned")
+
+
+def advance_wake_ups(engine: Engine, budget_seconds: float = 20.0) -> int:
+    """Send due wake-up texts, reminders and calls; a big morning batch takes several passes."""
+    done, started = 0, time.monotonic()
+    while True:
+        with write_scope(engine) as session:
+            due = wake_up.advance_wake_ups(session, utcnow())
+        done += due
+        if due < wake_up.STEP_LIMIT or time.monotonic() - started > budget_seconds:
+            break
+    if done:
+        log.info("wake-up steps taken: %s", done)
+    return done

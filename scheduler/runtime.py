@@ -28,6 +28,8 @@ CHECKIN_STEP_SECONDS = 60
 INTERVIEW_STEP_SECONDS = 60
 WEBHOOK_SECONDS = 2  # events reach case systems within seconds; first retry after 5 s
 WEBHOOK_RECONCILE_SECONDS = 60
+WAKEUP_PLAN_SECONDS = 300  # tomorrow's batch is planned the day before; new placements soon
+WAKEUP_STEP_SECONDS = 20  # a reminder or call is at most this late
 
 # Planner ticks: (job id, function taking the engine, interval in seconds).
 PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
@@ -40,6 +42,8 @@ PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
     ("check_in_steps", jobs.advance_check_ins, CHECKIN_STEP_SECONDS),
     ("webhooks", jobs.deliver_webhooks, WEBHOOK_SECONDS),
     ("webhook_reconcile", jobs.reconcile_webhooks, WEBHOOK_RECONCILE_SECONDS),
+    ("wake_up_plan", jobs.plan_wake_ups, WAKEUP_PLAN_SECONDS),
+    ("wake_up_steps", jobs.advance_wake_ups, WAKEUP_STEP_SECONDS),
     ("interview_steps", jobs.advance_interviews, INTERVIEW_STEP_SECONDS),
 )
 

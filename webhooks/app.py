@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from bot.db.engine import make_engine
 from bot.settings import Settings, get_settings
 from webhooks import api
-from webhooks.inbound import telegram, twilio
+from webhooks.inbound import telegram, twilio, twilio_voice
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -44,6 +44,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.include_router(twilio.router)
+    app.include_router(twilio_voice.router)
     app.include_router(telegram.router)
     app.include_router(api.router)
 

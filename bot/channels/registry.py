@@ -10,6 +10,7 @@ from bot.channels.base import Channel
 from bot.channels.sandbox import SandboxChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.twilio_sms import TwilioSmsChannel
+from bot.channels.twilio_voice import TwilioVoiceChannel
 from bot.models import ChannelKind
 from bot.settings import Settings
 
@@ -20,7 +21,7 @@ def build_channels(
     twilio_http_client: Any = None,
     telegram_request: BaseRequest | None = None,
 ) -> dict[ChannelKind, Channel]:
-    """Real providers where credentials are set, otherwise the sandbox (voice: sandbox for now)."""
+    """Real providers where credentials are set, otherwise the sandbox."""
     sandbox = SandboxChannel()
     sms: Channel = (
         TwilioSmsChannel(settings, http_client=twilio_http_client)
@@ -32,4 +33,9 @@ def build_channels(
         if settings.telegram_enabled
         else sandbox
     )
-    return {ChannelKind.SMS: sms, ChannelKind.TELEGRAM: telegram, ChannelKind.VOICE: sandbox}
+    voice: Channel = (
+        TwilioVoiceChannel(settings, http_client=twilio_http_client)
+        if settings.twilio_enabled and settings.twilio_from_number
+        else sandbox
+    )
+    return {ChannelKind.SMS: sms, ChannelKind.TELEGRAM: telegram, ChannelKind.VOICE: voice}

@@ -13,6 +13,7 @@ from bot.channels.registry import build_channels
 from bot.channels.sandbox import SandboxChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.twilio_sms import TwilioSmsChannel
+from bot.channels.twilio_voice import TwilioVoiceChannel
 from bot.models import ChannelKind
 from bot.outbox import Option
 from bot.settings import Settings
@@ -50,12 +51,13 @@ def test_no_credentials_means_sandbox_everywhere() -> None:
 
 
 def test_credentials_select_the_real_providers(provider_settings: Settings) -> None:
-    """SMS → Twilio, Telegram → Bot API; voice stays in the sandbox until voice calls land."""
+    """SMS → Twilio Messages, voice → Twilio Calls, Telegram → Bot API."""
     channels = build_channels(provider_settings)
     assert isinstance(channels[ChannelKind.SMS], TwilioSmsChannel)
     assert isinstance(channels[ChannelKind.TELEGRAM], TelegramChannel)
-    assert isinstance(channels[ChannelKind.VOICE], SandboxChannel)
+    assert isinstance(channels[ChannelKind.VOICE], TwilioVoiceChannel)
     asyncio.run(channels[ChannelKind.SMS].aclose())  # type: ignore[attr-defined]
+    asyncio.run(channels[ChannelKind.VOICE].aclose())  # type: ignore[attr-defined]
 
 
 def test_one_provider_configured_leaves_the_other_in_the_sandbox(

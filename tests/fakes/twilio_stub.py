@@ -14,6 +14,7 @@ from tests.fakes._server import Recorded, Reply, StubServer
 
 TWILIO_API = "https://api.twilio.com"
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC[0-9a-f]{32})/Messages\.json$")
+CALLS_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC[0-9a-f]{32})/Calls\.json$")
 
 
 class TwilioStub(StubServer):
@@ -29,9 +30,17 @@ class TwilioStub(StubServer):
         """Requests that created a message."""
         return [r for r in self.requests if MESSAGES_PATH.match(r.path)]
 
+    @property
+    def calls(self) -> list[Recorded]:
+        """Requests that placed a call."""
+        return [r for r in self.requests if CALLS_PATH.match(r.path)]
+
     def handle(self, request: Recorded) -> Reply:
-        """Create a message, as Twilio does, after checking the account and basic auth."""
+        """Create a message or a call, as Twilio does, after checking the account and basic auth."""
         form = request.form
+        call = CALLS_PATH.match(request.path)
+        if call is not None:
+            return self._create_call(call["sid"], request)
         match = MESSAGES_PATH.match(request.path)
         if match is None or match["sid"] != self.account_sid:
             return _error(404, 20404, "The requested resource was not found")
@@ -43,6 +52,36 @@ class TwilioStub(StubServer):
             return _error(400, 21603, "A 'From' phone number is required.")
         sid = "SM" + uuid.uuid4().hex
         return Reply(201, self._message(sid, form))
+
+    def _create_call(self, account: str, request: Recorded) -> Reply:
+        """`POST …/Calls.json`: To, From and Url (or Twiml) are required, as documented."""
+        form = request.form
+        if account != self.account_sid:
+            return _error(404, 20404, "The requested resource was not found")
+        if not self._authorised(request.headers):
+            return _error(401, 20003, "Authenticate")
+        if "To" not in form or "From" not in form:
+            return _error(400, 21201, "No 'To' or 'From' number is specified")
+        if "Url" not in form and "Twiml" not in form:
+            return _error(400, 21205, "Url parameter is required.")
+        sid = "CA" + uuid.uuid4().hex
+        now = formatdate(usegmt=True)
+        return Reply(
+            201,
+            {
+                "sid": sid,
+                "account_sid": self.account_sid,
+                "api_version": "2010-04-01",
+                "date_created": now,
+                "date_updated": now,
+                "direction": "outbound-api",
+                "from": form["From"],
+                "to": form["To"],
+                "status": "queued",
+                "uri": f"/2010-04-01/Accounts/{self.account_sid}/Calls/{sid}.json",
+                "subresource_uris": {},
+            },
+        )
 
     def fail_rate_limited(self, retry_after: int | None = 7) -> None:
         """Next create: 429 Too Many Requests (error 20429), with a Retry-After header."""

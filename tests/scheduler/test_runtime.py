@@ -33,6 +33,8 @@ def test_running_registers_ticks_and_stops(engine: Engine, settings: Settings) -
         "check_in_steps",
         "webhooks",
         "webhook_reconcile",
+        "wake_up_plan",
+        "wake_up_steps",
         "interview_steps",
     }
     assert was_running and not still_running

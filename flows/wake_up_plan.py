@@ -1,0 +1,348 @@
+"""Plan each work morning's wake-ups, early enough that the rate limits let every text out in time.
+
+A placement with wake-ups on gets one `wake_up` row per citizen and day with a shift that is
+no Danish public holiday and no jobcentre closure day (the first N such days of the placement,
+or every one). Rows are planned for today and tomorrow; whether the text is still wanted
+(sick, on leave, opted out) is decided when it is due, in flows/wake_up.py, because those
+things change overnight.
+
+Each row's first step (`next_step_at`) is the moment its text is handed to the outbox. Texts
+are sent earliest deadline first at the configured rate, so a morning where thousands are due
+at 06:30 starts early: working back from the last deadline, each text gets the time its
+segments cost at the SMS rate (Telegram has its own rate). If that would start more than
+WAKEUP_MAX_EARLY_MINUTES early, the consultants of the citizens whose texts will be late are
+warned once per day.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.expression import Executable
+from sqlmodel import Session, col, select
+
+from bot.clock import COPENHAGEN, at_local, local
+from bot.hours import closure_days
+from bot.models import (
+    AlertKind,
+    AlertSeverity,
+    ChannelKind,
+    Citizen,
+    Consultant,
+    Placement,
+    WakeUp,
+    WakeUpStage,
+    WakeUpStatus,
+)
+from bot.models.placement import Shift
+from bot.outbox import render_sms
+from bot.settings import Settings, get_settings
+from bot.sms import segments
+from bot.workdays import is_public_holiday
+from flows.alerts import raise_alert
+from flows.engine import render_options
+from flows.wake_up_texts import UP_OR_SICK, first_text
+from messages import TN, Text, render
+
+log = logging.getLogger(__name__)
+
+PLAN_DAYS = 2  # today and tomorrow: the evening before, tomorrow's batch is known
+MIN_NOTICE = timedelta(minutes=15)  # a shift closer than this gets no wake-up
+LATE_TOLERANCE = timedelta(minutes=1)  # a text a few seconds after its time is not "late"
+SAMPLE_SHIFT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # only its length matters
+
+
+@dataclass(frozen=True)
+class Morning:
+    """One planned wake-up: the shift and when its first text must be out (both UTC)."""
+
+    day: date
+    shift_start: datetime
+    wake_at: datetime
+
+
+def wake_time(day: date, shift: Shift, lead_minutes: int) -> tuple[datetime, datetime]:
+    """The shift start and the wake-up time as instants; the lead is counted on the wall clock.
+
+    "90 minutes before 08:00" is 06:30 on the Danish clock on every day of the year, also on
+    the two days the clocks change. Only when that wall time is skipped (spring) or happens
+    twice (autumn) is the lead counted in real minutes instead, so the text still comes
+    exactly once and before the shift.
+    """
+    shift_start = at_local(day, shift.start)
+    wall = datetime.combine(day, shift.start) - timedelta(minutes=lead_minutes)
+    if _unambiguous(wall):
+        return shift_start, at_local(wall.date(), wall.time())
+    return shift_start, shift_start - timedelta(minutes=lead_minutes)
+
+
+def _unambiguous(wall: datetime) -> bool:
+    """Whether a Danish wall-clock time happens exactly once (not skipped, not repeated)."""
+    first = wall.replace(tzinfo=COPENHAGEN, fold=0)
+    second = wall.replace(tzinfo=COPENHAGEN, fold=1)
+    return first.utcoffset() == second.utcoffset()  # they differ when skipped or repeated
+
+
+def works(day: date, closures: frozenset[date]) -> bool:
+    """A day a shift in the schedule is worked: not a public holiday, not a closure day.
+
+    Weekends count when the schedule has a shift on them (shops, care, cleaning).
+    """
+    return not is_public_holiday(day) and day not in closures
+
+
+def work_day_number(placement: Placement, day: date, closures: Iterable[date], stop: int) -> int:
+    """Which day with a shift `day` is in the placement (1 = first); stops counting past `stop`."""
+    closed = frozenset(closures)
+    schedule = placement.weekly_schedule
+    number, current = 0, placement.start_date
+    while current <= day and number <= stop:
+        if works(current, closed) and schedule.shift_on(current) is not None:
+            number += 1
+        current += timedelta(days=1)
+    return number
+
+
+def morning_for(placement: Placement, day: date, closures: frozenset[date]) -> Morning | None:
+    """The wake-up a placement wants on a day, or None (off, holiday, no shift, past day N)."""
+    if not placement.wakeup_enabled or not placement.is_current(day):
+        return None
+    if not works(day, closures):
+        return None
+    shift = placement.weekly_schedule.shift_on(day)
+    if shift is None:
+        return None
+    limit = placement.wakeup_days
+    if limit is not None and work_day_number(placement, day, closures, limit) > limit:
+        return None
+    shift_start, wake_at = wake_time(day, shift, placement.wakeup_lead_minutes)
+    return Morning(day, shift_start, wake_at)
+
+
+def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = None) -> int:
+    """Create today's and tomorrow's missing wake-up rows, then re-time the texts not yet sent."""
+    today = local(now).date()
+    days = [today + timedelta(days=n) for n in range(PLAN_DAYS)]
+    existing = set(
+        tuple(row)
+        for row in session.execute(
+            sa_select(col(WakeUp.citizen_id), col(WakeUp.day)).where(col(WakeUp.day).in_(days))
+        ).all()
+    )
+    placements = session.exec(
+        select(Placement).where(col(Placement.active), col(Placement.wakeup_enabled))
+    ).all()
+    closures: dict[int, frozenset[date]] = {}
+    chosen: dict[tuple[int, date], tuple[Placement, Morning]] = {}
+    for placement in placements:
+        if placement.jobcentre_id not in closures:
+            closures[placement.jobcentre_id] = closure_days(session, placement.jobcentre_id)
+        for day in days:
+            if (placement.citizen_id, day) in existing:
+                continue
+            morning = morning_for(placement, day, closures[placement.jobcentre_id])
+            if morning is None or morning.shift_start - MIN_NOTICE <= now:
+                continue
+            key = (placement.citizen_id, day)
+            if key not in chosen or morning.shift_start < chosen[key][1].shift_start:
+                chosen[key] = (placement, morning)  # two placements one day: the earlier shift
+    rows = [
+        {
+            "jobcentre_id": placement.jobcentre_id,
+            "citizen_id": placement.citizen_id,
+            "placement_id": placement.id,
+            "day": morning.day,
+            "shift_start": morning.shift_start,
+            "wake_at": morning.wake_at,
+            "status": WakeUpStatus.OPEN,
+            "stage": WakeUpStage.PLANNED,
+            "next_step_at": max(now, morning.wake_at),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for placement, morning in chosen.values()
+    ]
+    if not rows:
+        return 0
+    session.execute(_insert_missing(session), rows)
+    session.flush()
+    retime_texts(session, days, now, settings or get_settings())
+    return len(rows)
+
+
+def _insert_missing(session: Session) -> Executable:
+    """INSERT … ON CONFLICT DO NOTHING: a second worker planning the same morning adds nothing."""
+    table = WakeUp.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing(index_elements=["citizen_id", "day"])
+    if dialect == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=["citizen_id", "day"])
+    return sa_insert(table)  # pragma: no cover - only SQLite and PostgreSQL are supported
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A planned text not yet handed to the outbox, with what sending it costs."""
+
+    wake_up_id: int
+    citizen_id: int
+    jobcentre_id: int
+    day: date
+    wake_at: datetime
+    seconds: float  # how long the channel's rate limit needs for it
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When each text starts, and which ones will be late even at the earliest allowed start."""
+
+    starts: dict[int, datetime]
+    late: list[Pending]
+
+
+def schedule_backwards(pending: Sequence[Pending], now: datetime, max_early: timedelta) -> Timing:
+    """Latest start for each text so all are out by their deadlines, sent one after another.
+
+    Working from the last deadline back, each text must start its own cost before the next
+    one's start (or its own deadline, if that is earlier). A start is never before `now` nor
+    more than `max_early` before its deadline. Then the texts are played forward in deadline
+    order at the rate: those that would finish after their deadline are late.
+    """
+    starts: dict[int, datetime] = {}
+    following: datetime | None = None
+    ordered = sorted(pending, key=lambda p: (p.wake_at, p.wake_up_id))
+    for item in reversed(ordered):
+        finish = item.wake_at if following is None else min(item.wake_at, following)
+        start = max(finish - timedelta(seconds=item.seconds), now, item.wake_at - max_early)
+        starts[item.wake_up_id] = start
+        following = start
+    late: list[Pending] = []
+    clock: datetime | None = None
+    for item in ordered:
+        begin = starts[item.wake_up_id] if clock is None else max(clock, starts[item.wake_up_id])
+        clock = begin + timedelta(seconds=item.seconds)
+        if clock > item.wake_at + LATE_TOLERANCE:
+            late.append(item)
+    return Timing(starts, late)
+
+
+def text_seconds(channel: ChannelKind, language: str, settings: Settings) -> float:
+    """Seconds of rate-limit capacity one wake-up text takes on its channel."""
+    if channel == ChannelKind.TELEGRAM:
+        return 1.0 / settings.telegram_messages_per_second
+    return _typical_segments(language) / settings.sms_segments_per_second
+
+
+def _typical_segments(language: str) -> int:
+    """Segments a typical first wake-up text costs in a language (names vary a little)."""
+    text = first_text("Mohammed", "Netto, Vesterbrogade 120", SAMPLE_SHIFT)
+    return segments(render_sms(render(text, language), render_options(UP_OR_SICK, language)))
+
+
+def retime_texts(session: Session, days: Sequence[date], now: datetime, settings: Settings) -> int:
+    """Set the start of every planned text of these days; warn consultants of late ones."""
+    query = (
+        sa_select(
+            col(WakeUp.id),
+            col(WakeUp.citizen_id),
+            col(WakeUp.jobcentre_id),
+            col(WakeUp.day),
+            col(WakeUp.wake_at),
+            col(Citizen.preferred_channel),
+            col(Citizen.telegram_chat_id),
+            col(Citizen.language),
+        )
+        .join(Citizen, col(Citizen.id) == col(WakeUp.citizen_id))
+        .where(
+            col(WakeUp.day).in_(days),
+            col(WakeUp.status) == WakeUpStatus.OPEN,
+            col(WakeUp.stage) == WakeUpStage.PLANNED,
+        )
+    )
+    pools: dict[ChannelKind, list[Pending]] = defaultdict(list)
+    cache: dict[tuple[ChannelKind, str], float] = {}
+    for row in session.execute(query).all():
+        wake_up_id, citizen_id, jobcentre_id, day, wake_at, preferred, chat_id, language = row
+        channel = (
+            ChannelKind.TELEGRAM
+            if preferred == ChannelKind.TELEGRAM and chat_id is not None
+            else ChannelKind.SMS
+        )
+        if (channel, language) not in cache:
+            cache[(channel, language)] = text_seconds(channel, language, settings)
+        pools[channel].append(
+            Pending(wake_up_id, citizen_id, jobcentre_id, day, wake_at, cache[(channel, language)])
+        )
+    max_early = timedelta(minutes=settings.wakeup_max_early_minutes)
+    late: list[Pending] = []
+    updates: list[dict[str, object]] = []
+    for pool in pools.values():
+        timing = schedule_backwards(pool, now, max_early)
+        late.extend(timing.late)
+        updates.extend({"id": i, "next_step_at": start} for i, start in timing.starts.items())
+    if updates:
+        session.execute(update(WakeUp), updates)
+    if late:
+        _warn_shortfall(session, late, settings, now)
+    return len(updates)
+
+
+def _warn_shortfall(
+    session: Session, late: list[Pending], settings: Settings, now: datetime
+) -> None:
+    """One attention alert per consultant and day: some of their citizens' texts will be late."""
+    by_consultant: dict[tuple[int, date], list[Pending]] = defaultdict(list)
+    citizens = {
+        c.id: c
+        for c in session.exec(
+            select(Citizen).where(col(Citizen.id).in_({p.citizen_id for p in late}))
+        ).all()
+    }
+    for item in late:
+        citizen = citizens.get(item.citizen_id)
+        if citizen is not None and citizen.consultant_id is not None:
+            by_consultant[(citizen.consultant_id, item.day)].append(item)
+    for (consultant_id, day), items in by_consultant.items():
+        consultant = session.get(Consultant, consultant_id)
+        if consultant is None:
+            continue
+        worst = max(item.wake_at for item in items)
+        minutes = math.ceil(sum(item.seconds for item in late) / 60)
+        raise_alert(
+            session,
+            citizen=None,
+            consultant=consultant,
+            jobcentre_id=consultant.jobcentre_id,
+            kind=AlertKind.CAPACITY_SHORTFALL,
+            severity=AlertSeverity.ATTENTION,
+            summary=_shortfall_text(len(items), day, minutes, settings),
+            key=f"capacity:{day.isoformat()}:{consultant_id}",
+            details={"day": day.isoformat(), "late": len(items), "latest": worst.isoformat()},
+            now=now,
+        )
+    log.warning("wake-up capacity shortfall: %s texts cannot be out in time", len(late))
+
+
+def _shortfall_text(count: int, day: date, minutes: int, settings: Settings) -> Text:
+    """The consultant's words for a shortfall."""
+    return TN(
+        "Wake-ups on {day}: {n} text to your citizens may arrive late. Sending all of them "
+        "takes about {minutes} minutes at {rate} SMS segments a second. Ask IT to raise the limit.",
+        "Wake-ups on {day}: {n} texts to your citizens may arrive late. Sending all of them "
+        "takes about {minutes} minutes at {rate} SMS segments a second. Ask IT to raise the limit.",
+        count,
+        day=day,
+        minutes=minutes,
+        rate=settings.sms_segments_per_second,
+    )
