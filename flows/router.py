@@ -42,6 +42,7 @@ from flows import (
     check_in,
     employer_report,
     global_commands,
+    interview,
     language_switch,
     sick_day,
     unknown_sender,
@@ -98,6 +99,7 @@ CONVERSATIONS: dict[str, Conversing] = {
         lambda turn, step: employer_report.citizen_answer(turn, _citizen(turn))
     ),
     language_switch.FLOW: Conversing(language_switch.answer, language_switch.reprompt),
+    interview.FLOW: Conversing(interview.handle, interview.reprompt, yields_to=interview.YIELDS_TO),
 }
 
 WAKE_UP_YIELDS_TO = frozenset(Intent) - {Intent.UNKNOWN}

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.clock import utcnow
 from bot.db.engine import write_scope
-from flows import alerts, check_in, delivery_watch, sick_day, wake_up, wake_up_plan
+from flows import alerts, check_in, delivery_watch, interview, sick_day, wake_up, wake_up_plan
 from webhooks.outgoing import sender as webhook_sender
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,11 @@ def plan_check_ins(engine: Engine) -> int:
 def advance_check_ins(engine: Engine) -> int:
     """Ask, remind, or alert "no contact" for check-ins whose next step is due."""
     return _run(engine, check_in.advance_check_ins, "check-in steps taken")
+
+
+def advance_interviews(engine: Engine) -> int:
+    """Send interview reminders and questions that are due; alert on missing confirmations."""
+    return _run(engine, interview.advance_interviews, "interview steps taken")
 
 
 def deliver_webhooks(engine: Engine) -> int:

@@ -25,6 +25,7 @@ ALERT_ESCALATION_SECONDS = 60
 ALERT_DIGEST_SECONDS = 300  # the digest goes out within 5 minutes of office opening
 CHECKIN_PLAN_SECONDS = 600  # periods fall due on a day; their send times come later
 CHECKIN_STEP_SECONDS = 60
+INTERVIEW_STEP_SECONDS = 60
 WEBHOOK_SECONDS = 2  # events reach case systems within seconds; first retry after 5 s
 WEBHOOK_RECONCILE_SECONDS = 60
 WAKEUP_PLAN_SECONDS = 300  # tomorrow's batch is planned the day before; new placements soon
@@ -43,6 +44,7 @@ PLANNERS: tuple[tuple[str, Callable[[Engine], int], int], ...] = (
     ("webhook_reconcile", jobs.reconcile_webhooks, WEBHOOK_RECONCILE_SECONDS),
     ("wake_up_plan", jobs.plan_wake_ups, WAKEUP_PLAN_SECONDS),
     ("wake_up_steps", jobs.advance_wake_ups, WAKEUP_STEP_SECONDS),
+    ("interview_steps", jobs.advance_interviews, INTERVIEW_STEP_SECONDS),
 )
 
 

@@ -305,7 +305,9 @@ class Behaviour:
                     now,
                     (5, 180),
                     phone,
-                    rng.choice(("1", "1", "2", "3")) if "check_in" in kind else "1",
+                    rng.choice(("1", "1", "2", "3"))
+                    if "check_in" in kind
+                    else rng.choice(("1", "1", "1", "1", "2")),
                 )
             return
         if message.options and person.persona != "unreliable":

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from scheduler.simulate import Result, simulate
+from scheduler.simulate_interviews import book_interviews
 
 
 def run_with_progress(citizens: int, days: int, seed_value: int) -> int:
@@ -30,6 +31,7 @@ def run_with_progress(citizens: int, days: int, seed_value: int) -> int:
             citizens,
             days,
             seed_value=seed_value,
+            book_interviews=book_interviews,
             progress=lambda done, _total: bar.update(task, completed=done),
         )
     print_result(console, result, time.monotonic() - started)

@@ -45,6 +45,7 @@ class AlertKind(StrEnum):
     INTERVIEW_DECLINED = "interview_declined"  # "I can't come"
     INTERVIEW_UNCONFIRMED = "interview_unconfirmed"  # no confirmation by 20:00 the day before
     INTERVIEW_OUTCOME = "interview_outcome"  # how it went, and the employer's decision
+    INTERVIEW_UNREACHABLE = "interview_unreachable"  # opted out: cannot be reminded
     # Check-ins
     CHECKIN_CONCERN = "checkin_concern"  # a bad answer from citizen or employer
     CHECKIN_CALL_REQUEST = "checkin_call_request"  # the citizen wants their consultant to call

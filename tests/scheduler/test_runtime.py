@@ -35,5 +35,6 @@ def test_running_registers_ticks_and_stops(engine: Engine, settings: Settings) -
         "webhook_reconcile",
         "wake_up_plan",
         "wake_up_steps",
+        "interview_steps",
     }
     assert was_running and not still_running

@@ -11,6 +11,7 @@ from webhooks.api import (
     contacts,
     employers,
     history,
+    interviews,
     jobcentre,
     leave,
     placements,
@@ -45,5 +46,6 @@ router.include_router(alerts.router)
 router.include_router(jobcentre.router)
 router.include_router(subscriptions.router)
 router.include_router(webhook_deliveries.router)
+router.include_router(interviews.router)
 
 __all__ = ["router"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, field_validator
@@ -14,12 +14,16 @@ from bot.models import (
     AbsenceReason,
     AlertKind,
     AlertSeverity,
+    Attendance,
     ChannelKind,
     CheckInRating,
     CheckInStage,
     DeliveryStatus,
     Direction,
     ExpectedReturn,
+    InterviewFeedback,
+    InterviewOutcome,
+    InterviewStatus,
     MessageStatus,
     ParticipantKind,
     PlacementKind,
@@ -858,3 +862,117 @@ class DeliveryQuery(ListQuery):
     """Paging, and which deliveries."""
 
     status: DeliveryStatus | None = Field(default=None, description="Only deliveries in it")
+
+
+# -- interviews ------------------------------------------------------------------------------
+
+STARTS_AT_DESCRIPTION = (
+    "When it starts, with a time zone: 2026-11-26T10:00:00+01:00 (or …Z); in the future, "
+    "at most a year ahead"
+)
+
+
+class InterviewInput(ApiInput):
+    """Checks shared by booking and changing an interview."""
+
+    @field_validator("starts_at", check_fields=False)
+    @classmethod
+    def _starts_at(cls, value: datetime | None) -> datetime:
+        """A moment, not a wall-clock reading: without a zone it could be an hour off."""
+        moment: datetime = _not_null(value)
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise PydanticCustomError(
+                "timezone_aware", "give a time zone, e.g. 2026-11-26T10:00:00+01:00"
+            )
+        return moment.astimezone(UTC)
+
+    @field_validator("address", check_fields=False)
+    @classmethod
+    def _text(cls, value: str | None) -> str:
+        """The citizen is told where to go: an address is never blank."""
+        text: str = _not_null(value).strip()
+        if not text:
+            raise PydanticCustomError("blank", "may not be blank")
+        return text
+
+    @field_validator("contact_name", "notes", check_fields=False)
+    @classmethod
+    def _optional(cls, value: str | None) -> str | None:
+        """Trim; blank is none."""
+        return _optional_text(value)
+
+    @field_validator("citizen_id", check_fields=False)
+    @classmethod
+    def _required(cls, value: Any) -> Any:
+        """Refuse null for the citizen; employer and contact may be null."""
+        return _not_null(value)
+
+
+class InterviewCreate(InterviewInput):
+    """A job interview the consultant booked; the citizen is told at once (quiet hours wait)."""
+
+    citizen_id: int = Field(ge=1, le=MAX_ID)
+    employer_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Left out: the contact's employer, if any"
+    )
+    contact_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="An employer contact of that employer; asked for the outcome afterwards",
+    )
+    starts_at: datetime = Field(description=STARTS_AT_DESCRIPTION)
+    address: str = Field(min_length=1, max_length=300)
+    contact_name: str | None = Field(
+        default=None, max_length=200, description="Whom the citizen asks for; shown to them"
+    )
+    notes: str | None = Field(
+        default=None, max_length=4000, description="For the consultant; never sent"
+    )
+
+
+class InterviewUpdate(InterviewInput):
+    """A new time or address reschedules: the citizen is told and reminders start over."""
+
+    starts_at: datetime | None = Field(default=None, description=STARTS_AT_DESCRIPTION)
+    address: str | None = Field(default=None, min_length=1, max_length=300)
+    contact_name: str | None = Field(default=None, max_length=200)
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class InterviewPublic(SQLModel):
+    """An interview with what the citizen and the employer answered."""
+
+    id: int
+    citizen_id: int
+    employer_id: int | None
+    contact_id: int | None
+    starts_at: datetime
+    address: str
+    contact_name: str | None
+    notes: str | None
+    status: InterviewStatus
+    attendance: Attendance = Field(description="The citizen's answer to the confirm question")
+    feedback: InterviewFeedback | None = Field(description="How the citizen felt it went")
+    outcome: InterviewOutcome | None = Field(description="What the employer decided")
+    outcome_at: datetime | None
+    stage: str = Field(
+        description="The next reminder: tips, confirm, confirm_deadline, leave, after; or done"
+    )
+    due_at: datetime | None = Field(description="When the next reminder runs")
+    version: int = Field(description="Goes up by one with every new time or address")
+    created_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+
+
+class InterviewsPublic(Page[InterviewPublic]):
+    """A page of interviews, soonest first."""
+
+
+class InterviewQuery(ListQuery):
+    """Filters for interviews."""
+
+    citizen_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    employer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    status: InterviewStatus | None = None

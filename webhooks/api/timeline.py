@@ -153,7 +153,15 @@ def _interviews(session: Session, citizen: Citizen) -> Iterable[TimelineEntry]:
             kind="interview.scheduled",
             id=interview.id,
             summary=f"Interview booked for {when} at {interview.address}",
-            detail={"starts_at": interview.starts_at, "employer_id": interview.employer_id},
+            detail={
+                "starts_at": interview.starts_at,
+                "employer_id": interview.employer_id,
+                "status": str(interview.status),
+                "attendance": str(interview.attendance),
+                "feedback": interview.feedback,
+                "outcome": interview.outcome,
+                "version": interview.version,
+            },
         )
         if interview.cancelled_at is not None:
             yield TimelineEntry(
