@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -19,7 +20,7 @@ from webhooks.app import create_app
 pytest_plugins = ["tests.fakes.fixtures"]
 
 # Rate limits out of the way; tests of the limits themselves set their own.
-UNLIMITED = {
+UNLIMITED: dict[str, Any] = {
     "sms_segments_per_second": 10_000.0,
     "telegram_messages_per_second": 10_000.0,
     "telegram_chat_messages_per_second": 10_000.0,
