@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -99,20 +99,25 @@ class Dispatcher:
         # this coroutine usually shares its event loop with the web app.
         report = DispatchReport()
         claimed = await asyncio.to_thread(self._claim, self.settings.dispatch_batch_size)
+        if not claimed:
+            return report
         semaphore = asyncio.Semaphore(self.concurrency)
 
-        async def one(row: _Claimed) -> None:
+        async def one(row: _Claimed) -> SendResult | ChannelError:
             async with semaphore:
-                outcome = await self._send(row.message)
-            status = await asyncio.to_thread(self._settle, row, outcome)
+                return await self._send(row.message)
+
+        outcomes = await asyncio.gather(*(one(row) for row in claimed))
+        statuses = await asyncio.to_thread(
+            self._settle_batch, list(zip(claimed, outcomes, strict=True))
+        )
+        for status in statuses:
             if status == MessageStatus.SENT:
                 report.sent += 1
             elif status == MessageStatus.PENDING:
                 report.retried += 1
             elif status == MessageStatus.FAILED:
                 report.failed += 1
-
-        await asyncio.gather(*(one(row) for row in claimed))
         return report
 
     def reconcile_stale(self) -> int:
@@ -242,6 +247,68 @@ class Dispatcher:
             )
             log.debug("channel failure detail", exc_info=exc)
             return ChannelError(f"unexpected {type(exc).__name__}", retryable=True)
+
+    def _settle_batch(
+        self, results: list[tuple[_Claimed, SendResult | ChannelError]]
+    ) -> list[MessageStatus | None]:
+        """Record a pass: every success in one statement, anything unusual row by row."""
+        sent = [(row, outcome) for row, outcome in results if isinstance(outcome, SendResult)]
+        recorded: set[int] = set()
+        if sent:
+            try:
+                recorded = self._record_sent_bulk(sent)
+            except Exception:
+                log.exception(
+                    "could not record a batch of %s sends; recording one by one", len(sent)
+                )
+        statuses: list[MessageStatus | None] = []
+        for row, outcome in results:
+            if row.message.id in recorded:
+                statuses.append(MessageStatus.SENT)
+            else:
+                statuses.append(self._settle(row, outcome))
+        if recorded:
+            log.info("outbox: %s message(s) sent", len(recorded))
+        return statuses
+
+    def _record_sent_bulk(self, sent: list[tuple[_Claimed, SendResult]]) -> set[int]:
+        """Mark successes `sent` in one executemany; returns the ids it changed.
+
+        A row that moved on meanwhile (a delivery report got there first) is left for the
+        row-by-row path, which keeps the provider's later status.
+        """
+        now = utcnow()
+        statement = (
+            update(Message)
+            .where(
+                col(Message.id) == bindparam("row_id"),
+                col(Message.status).in_([MessageStatus.SENDING, MessageStatus.PENDING]),
+            )
+            .values(
+                status=MessageStatus.SENT,
+                provider_id=bindparam("provider"),
+                attempts=bindparam("tries"),
+                sent_at=now,
+                next_attempt_at=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        params = [
+            {"row_id": row.message.id, "provider": outcome.provider_id, "tries": row.attempts + 1}
+            for row, outcome in sent
+        ]
+        ids = [row.message.id for row, _ in sent]
+        with _write_transaction(self.engine) as conn:
+            conn.execute(statement, params)
+            done = conn.execute(
+                select(col(Message.id)).where(
+                    col(Message.id).in_(ids),
+                    col(Message.status) == MessageStatus.SENT,
+                    col(Message.sent_at) == now,
+                )
+            ).scalars()
+            return {row_id for row_id in done if row_id is not None}
 
     def _settle(self, row: _Claimed, outcome: SendResult | ChannelError) -> MessageStatus | None:
         """Record one outcome; a failure to record leaves the row to reconcile_stale."""

@@ -402,7 +402,11 @@ def test_an_outcome_that_cannot_be_recorded_is_left_for_reconcile(
             raise OperationalError("UPDATE message …", {}, Exception("connection lost"))
         return record(row, outcome)
 
+    def bulk_fails(sent: Any) -> set[int]:
+        raise OperationalError("UPDATE message …", {}, Exception("connection lost"))
+
     monkeypatch.setattr(dispatcher, "_record", flaky)
+    monkeypatch.setattr(dispatcher, "_record_sent_bulk", bulk_fails)  # then row by row
     assert run(dispatcher) == DispatchReport(sent=1)
     assert row(engine, fine).status == MessageStatus.SENT
     assert row(engine, unlucky).status == MessageStatus.SENDING
