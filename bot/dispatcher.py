@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -282,7 +282,11 @@ class Dispatcher:
             update(Message)
             .where(
                 col(Message.id) == bindparam("row_id"),
-                col(Message.status).in_([MessageStatus.SENDING, MessageStatus.PENDING]),
+                # not IN (…): an expanding parameter cannot be used with executemany
+                or_(
+                    col(Message.status) == MessageStatus.SENDING,
+                    col(Message.status) == MessageStatus.PENDING,
+                ),
             )
             .values(
                 status=MessageStatus.SENT,

@@ -24,22 +24,25 @@ question has no reminder, call or alert: the sick-day flow's own third-day rules
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from bot.clock import local
 from bot.db.claim import StepFailed, claim_due, isolated
 from bot.events import emit, iso_utc
-from bot.hours import on_leave
 from bot.models import (
+    Absence,
     Alert,
     AlertKind,
     AlertSeverity,
     ChannelKind,
     Citizen,
     Employer,
+    Leave,
     Message,
     MessageStatus,
     ParticipantKind,
@@ -48,11 +51,12 @@ from bot.models import (
     WakeUpStage,
     WakeUpStatus,
 )
+from bot.outbox import insert_many, outbox_values
 from bot.recipients import recipient_for
 from flows import back_to_work, sick_day
 from flows.alerts import raise_alert
 from flows.answers import pick
-from flows.engine import Turn, say
+from flows.engine import Turn, render_options, say
 from flows.people import consultant_of, current_placements, unique_contacts
 from flows.wake_up_texts import (
     CONFIRMED,
@@ -69,7 +73,7 @@ from flows.wake_up_texts import (
     still_sick_question,
     still_sick_reply,
 )
-from messages import T, Text
+from messages import T, Text, render
 from messages.languages import language
 from messages.lexicon import Intent, classify
 from messages.voices import spoken_language
@@ -88,24 +92,80 @@ SICK = frozenset({Intent.SICK, Intent.CHILD_SICK})
 ANSWERABLE = (WakeUpStatus.OPEN, WakeUpStatus.MISSED)
 
 
+@dataclass
+class _Pass:
+    """What one pass looked up in bulk, and the first texts it will write in one INSERT."""
+
+    away: set[tuple[int, date]] = field(default_factory=set)  # (citizen, day) on leave
+    sick: set[int] = field(default_factory=set)  # citizens with an open absence
+    texts: list[tuple[WakeUp, dict[str, Any]]] = field(default_factory=list)
+    loaded: list[object] = field(default_factory=list)  # held so the identity map keeps them
+
+
 def advance_wake_ups(session: Session, now: datetime, limit: int = STEP_LIMIT) -> int:
-    """Take every due step: first texts, reminders, calls, alerts; each row in a savepoint."""
+    """Take every due step: first texts, reminders, calls, alerts; each row in a savepoint.
+
+    A morning's batch is thousands of first texts at once, so what they need is loaded in a
+    few queries and the texts are written in one statement at the end of the pass.
+    """
     due = claim_due(
         session, WakeUp, WakeUp.next_step_at, now, WakeUp.status == WakeUpStatus.OPEN, limit=limit
     )
+    batch = _prefetch(session, due)
     done = 0
     for row in due:
+        if row.stage == WakeUpStage.PLANNED and _plain_first_text(session, row, now, batch):
+            done += 1  # the common case writes nothing but its row: no savepoint needed
+            continue
         try:
             with isolated(session, f"wake_up {row.id}"):
-                done += _step(session, row, now)
+                done += _step(session, row, now, batch)
         except StepFailed:
             row.next_step_at = now + FAILED_RETRY
             row.updated_at = now
             session.add(row)
+    ids = insert_many(session, [values for _, values in batch.texts])
+    for (row, _), message_id in zip(batch.texts, ids, strict=True):
+        row.message_id = message_id
+        session.add(row)
     return done
 
 
-def _step(session: Session, row: WakeUp, now: datetime) -> int:
+def _prefetch(session: Session, due: Sequence[WakeUp]) -> _Pass:
+    """Citizens, placements and employers into the session; absences and leave as sets."""
+    batch = _Pass()
+    if not due:
+        return batch
+    citizen_ids = {row.citizen_id for row in due}
+    citizens = session.exec(select(Citizen).where(col(Citizen.id).in_(citizen_ids))).all()
+    placements = session.exec(
+        select(Placement).where(col(Placement.id).in_({row.placement_id for row in due}))
+    ).all()
+    employers = session.exec(
+        select(Employer).where(col(Employer.id).in_({p.employer_id for p in placements}))
+    ).all()
+    batch.loaded = [*citizens, *placements, *employers]
+    batch.sick = set(
+        session.exec(
+            select(Absence.citizen_id).where(
+                col(Absence.citizen_id).in_(citizen_ids), col(Absence.closed_at).is_(None)
+            )
+        ).all()
+    )
+    days = {row.day for row in due}
+    for leave in session.exec(
+        select(Leave).where(
+            Leave.participant_kind == ParticipantKind.CITIZEN,
+            col(Leave.participant_id).in_(citizen_ids),
+            col(Leave.first_day) <= max(days),
+            col(Leave.last_day) >= min(days),
+        )
+    ).all():
+        batch.away.update((leave.participant_id, day) for day in days if leave.covers(day))
+    return batch
+
+
+def _step(session: Session, row: WakeUp, now: datetime, batch: _Pass) -> int:
     """One due step of one wake-up; 1 when something was sent or raised."""
     citizen = session.get(Citizen, row.citizen_id)
     placement = session.get(Placement, row.placement_id)
@@ -113,7 +173,7 @@ def _step(session: Session, row: WakeUp, now: datetime) -> int:
         _cancel(session, row, now)
         return 0
     if row.stage == WakeUpStage.PLANNED:
-        return _first_step(session, row, citizen, placement, now)
+        return _first_step(session, row, citizen, placement, now, batch)
     if _kind_of_first(session, row) == STILL_SICK:
         _cancel(session, row, now)  # nobody chases a sick person's silence
         return 0
@@ -135,22 +195,62 @@ def _step(session: Session, row: WakeUp, now: datetime) -> int:
     return 1
 
 
+def _plain_first_text(session: Session, row: WakeUp, now: datetime, batch: _Pass) -> bool:
+    """Queue an ordinary morning text; False when the row needs the careful path instead."""
+    citizen = session.get(Citizen, row.citizen_id)
+    placement = session.get(Placement, row.placement_id)
+    if citizen is None or placement is None or not _wanted(row, citizen, placement, now, batch):
+        return False
+    if row.citizen_id in batch.sick:
+        return False
+    recipient = recipient_for(citizen)
+    if recipient is None:
+        return False
+    place = _place(session, placement, with_address=row.day == placement.start_date)
+    body = render(first_text(citizen.first_name, place, row.shift_start), recipient.language)
+    values = outbox_values(
+        recipient=recipient,
+        body=body,
+        kind=FIRST_TEXT,
+        options=render_options(UP_OR_SICK, recipient.language),
+        idempotency_key=f"wake_up:{row.id}:{FIRST_TEXT}",
+        deadline=row.wake_at,
+        ref=f"wake_up:{row.id}",
+    )
+    batch.texts.append((row, values))
+    row.next_step_at = max(now, row.wake_at) + timedelta(minutes=placement.wakeup_reply_minutes)
+    row.stage = WakeUpStage.TEXTED
+    row.updated_at = now
+    return True
+
+
+def _wanted(
+    row: WakeUp, citizen: Citizen, placement: Placement, now: datetime, batch: _Pass
+) -> bool:
+    """Whether this morning's wake-up is still wanted (not on leave, opted out, ended …)."""
+    return (
+        citizen.active
+        and citizen.opted_out_at is None
+        and placement.wakeup_enabled
+        and placement.is_current(row.day)
+        and (row.citizen_id, row.day) not in batch.away
+        and now < row.shift_start
+    )
+
+
 def _first_step(
-    session: Session, row: WakeUp, citizen: Citizen, placement: Placement, now: datetime
+    session: Session,
+    row: WakeUp,
+    citizen: Citizen,
+    placement: Placement,
+    now: datetime,
+    batch: _Pass,
 ) -> int:
-    """The morning's first text, unless the wake-up is no longer wanted."""
-    if (
-        not citizen.active
-        or citizen.opted_out_at is not None
-        or not placement.wakeup_enabled
-        or not placement.is_current(row.day)
-        or on_leave(session, ParticipantKind.CITIZEN, citizen.id, row.day) is not None
-        or now >= row.shift_start
-    ):
+    """The careful path: cancel, the still-sick question, or no way to reach the citizen."""
+    if not _wanted(row, citizen, placement, now, batch):
         _cancel(session, row, now)
         return 0
-    place = _place(session, placement, with_address=row.day == placement.start_date)
-    if sick_day.open_absence(session, citizen) is not None:
+    if row.citizen_id in batch.sick:
         message = _send(
             session,
             row,
@@ -161,22 +261,15 @@ def _first_step(
             choices=STILL_SICK_CHOICES,
         )
         row.next_step_at = row.shift_start
+        if message is None:
+            _cancel(session, row, now)
+            return 0
+        row.message_id = message.id
     else:
-        message = _send(
-            session,
-            row,
-            citizen,
-            first_text(citizen.first_name, place, row.shift_start),
-            FIRST_TEXT,
-            now,
-            deadline=row.wake_at,
-        )
-        row.next_step_at = max(now, row.wake_at) + timedelta(minutes=placement.wakeup_reply_minutes)
-    if message is None:
-        _cancel(session, row, now)
+        _cancel(session, row, now)  # no phone and no Telegram: nothing to send it to
         return 0
-    row.message_id = message.id
     row.stage = WakeUpStage.TEXTED
+    row.updated_at = now
     return 1
 
 
