@@ -44,7 +44,7 @@ from bot.models import (
     WakeUpStage,
     WakeUpStatus,
 )
-from bot.models.placement import Shift
+from bot.models.placement import Shift, WeeklySchedule
 from bot.outbox import render_sms
 from bot.settings import Settings, get_settings
 from bot.sms import segments
@@ -101,10 +101,16 @@ def works(day: date, closures: frozenset[date]) -> bool:
     return not is_public_holiday(day) and day not in closures
 
 
-def work_day_number(placement: Placement, day: date, closures: Iterable[date], stop: int) -> int:
+def work_day_number(
+    placement: Placement,
+    day: date,
+    closures: Iterable[date],
+    stop: int,
+    schedule: WeeklySchedule | None = None,
+) -> int:
     """Which day with a shift `day` is in the placement (1 = first); stops counting past `stop`."""
     closed = frozenset(closures)
-    schedule = placement.weekly_schedule
+    schedule = schedule or placement.weekly_schedule
     number, current = 0, placement.start_date
     while current <= day and number <= stop:
         if works(current, closed) and schedule.shift_on(current) is not None:
@@ -113,17 +119,22 @@ def work_day_number(placement: Placement, day: date, closures: Iterable[date], s
     return number
 
 
-def morning_for(placement: Placement, day: date, closures: frozenset[date]) -> Morning | None:
+def morning_for(
+    placement: Placement,
+    day: date,
+    closures: frozenset[date],
+    schedule: WeeklySchedule | None = None,
+) -> Morning | None:
     """The wake-up a placement wants on a day, or None (off, holiday, no shift, past day N)."""
     if not placement.wakeup_enabled or not placement.is_current(day):
         return None
     if not works(day, closures):
         return None
-    shift = placement.weekly_schedule.shift_on(day)
+    shift = (schedule or placement.weekly_schedule).shift_on(day)
     if shift is None:
         return None
     limit = placement.wakeup_days
-    if limit is not None and work_day_number(placement, day, closures, limit) > limit:
+    if limit is not None and work_day_number(placement, day, closures, limit, schedule) > limit:
         return None
     shift_start, wake_at = wake_time(day, shift, placement.wakeup_lead_minutes)
     return Morning(day, shift_start, wake_at)
@@ -147,10 +158,12 @@ def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = N
     for placement in placements:
         if placement.jobcentre_id not in closures:
             closures[placement.jobcentre_id] = closure_days(session, placement.jobcentre_id)
+        schedule: WeeklySchedule | None = None
         for day in days:
             if (placement.citizen_id, day) in existing:
                 continue
-            morning = morning_for(placement, day, closures[placement.jobcentre_id])
+            schedule = schedule or placement.weekly_schedule  # parsed once per placement
+            morning = morning_for(placement, day, closures[placement.jobcentre_id], schedule)
             if morning is None or morning.shift_start - MIN_NOTICE <= now:
                 continue
             key = (placement.citizen_id, day)
@@ -259,6 +272,7 @@ def retime_texts(session: Session, days: Sequence[date], now: datetime, settings
             col(WakeUp.jobcentre_id),
             col(WakeUp.day),
             col(WakeUp.wake_at),
+            col(WakeUp.next_step_at),
             col(Citizen.preferred_channel),
             col(Citizen.telegram_chat_id),
             col(Citizen.language),
@@ -272,8 +286,20 @@ def retime_texts(session: Session, days: Sequence[date], now: datetime, settings
     )
     pools: dict[ChannelKind, list[Pending]] = defaultdict(list)
     cache: dict[tuple[ChannelKind, str], float] = {}
+    current: dict[int, datetime | None] = {}
     for row in session.execute(query).all():
-        wake_up_id, citizen_id, jobcentre_id, day, wake_at, preferred, chat_id, language = row
+        (
+            wake_up_id,
+            citizen_id,
+            jobcentre_id,
+            day,
+            wake_at,
+            step_at,
+            preferred,
+            chat_id,
+            language,
+        ) = row
+        current[wake_up_id] = step_at
         channel = (
             ChannelKind.TELEGRAM
             if preferred == ChannelKind.TELEGRAM and chat_id is not None
@@ -290,7 +316,11 @@ def retime_texts(session: Session, days: Sequence[date], now: datetime, settings
     for pool in pools.values():
         timing = schedule_backwards(pool, now, max_early)
         late.extend(timing.late)
-        updates.extend({"id": i, "next_step_at": start} for i, start in timing.starts.items())
+        updates.extend(
+            {"id": i, "next_step_at": start}
+            for i, start in timing.starts.items()
+            if (old := current.get(i)) is None or abs((old - start).total_seconds()) >= 1.0
+        )
     if updates:
         session.execute(update(WakeUp), updates)
     if late:
