@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from bot.channels.base import render_sms
+from bot.models import Citizen, Interview
 from bot.outbox import Option
 from bot.sms import cost
-from flows import wake_up_texts
+from flows import interview, wake_up_texts
 from flows.engine import Choice
 from flows.global_commands import CITIZEN_MENU
 from flows.sick_day import RETURN_CHOICES, WHO_CHOICES, YES_NO
@@ -34,6 +35,14 @@ DAY_CHOICES = (Choice("1", T("Today, {day}", day=DAY)), Choice("2", plain(NEXT_D
 FIRST_NAME = "Mohammed"
 PLACE = "Bageriet Nørrebro ApS"  # the address is added on the placement's first day only
 SHIFT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 08:00 in Copenhagen
+INTERVIEW = Interview(
+    jobcentre_id=1,
+    citizen_id=1,
+    starts_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),  # Thursday 10:00 in Copenhagen
+    address="Nørrebrogade 120, 2200 København N",
+    contact_name="Lars Holm",
+)
+CITIZEN = Citizen(jobcentre_id=1, first_name=FIRST_NAME, last_name="Ali", language="da")
 TOLD = [
     T("{contact} at {employer}", contact="Mette Sørensen", employer="Bageriet Nørrebro ApS"),
     T("your consultant {name}", name="Lars Nielsen"),
@@ -145,6 +154,9 @@ SAMPLES: tuple[Sample, ...] = (
     ),
     Sample("wake_up.confirmed", wake_up_texts.CONFIRMED),
     Sample("wake_up.still_sick_thanks", wake_up_texts.still_sick_reply(TOLD[:1])),
+    Sample("interview.booked", interview._booked_text(None, INTERVIEW, CITIZEN)),  # type: ignore[arg-type]
+    Sample("interview.tips", interview._tips_text(INTERVIEW, CITIZEN)),
+    Sample("interview.leave", interview._leave_text(INTERVIEW)),
     Sample(
         "unknown_sender (da + en, any number)",
         T(
