@@ -428,7 +428,7 @@ def _figures(
         checks = [
             (
                 "every wake-up answered, missed, cancelled or still to come",
-                sum(statuses.values()) == len(wake_rows),
+                not any(w.status == WakeUpStatus.OPEN and w.shift_start <= end for w in wake_rows),
             ),
             (
                 "one missed-wake-up alert per missed wake-up (late answers included)",
