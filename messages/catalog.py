@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gettext
+import re
 import threading
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -71,7 +73,24 @@ def render(text: Text, lang: str | None = None) -> str:
     else:
         template = catalog.gettext(text.msgid)
     params = {key: _parameter(value, code, reader.rtl) for key, value in text.params.items()}
+    if reader.rtl and _first_strong(template) != "rtl":
+        template = RLM + template  # "Makker …", "[{ref}] …": still laid out right to left
     return template.format(**params)
+
+
+def _first_strong(template: str) -> str | None:
+    """The direction of the first strong letter outside {placeholders} (bidi rule P2)."""
+    for char in PLACEHOLDER.sub("", template):
+        kind = unicodedata.bidirectional(char)
+        if kind in {"R", "AL"}:
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
+
+
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK: an invisible strong right-to-left letter
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def isolate(value: str) -> str:
