@@ -245,8 +245,8 @@ def schedule_backwards(pending: Sequence[Pending], now: datetime, max_early: tim
     for item in ordered:
         begin = starts[item.wake_up_id] if clock is None else max(clock, starts[item.wake_up_id])
         clock = begin + timedelta(seconds=item.seconds)
-        if clock > item.wake_at + LATE_TOLERANCE:
-            late.append(item)
+        if clock > item.wake_at + LATE_TOLERANCE and item.wake_at > now + LATE_TOLERANCE:
+            late.append(item)  # (one whose time had passed when planned is no capacity issue)
     return Timing(starts, late)
 
 

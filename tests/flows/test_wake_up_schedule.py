@@ -222,3 +222,11 @@ def test_a_shortfall_warns_each_consultant_once(
 def _kwargs(**values: Any) -> dict[str, Any]:
     """Keyword arguments, for readability above."""
     return values
+
+
+def test_a_text_planned_after_its_time_is_no_capacity_shortfall() -> None:
+    """A placement registered at 06:40 for a 08:00 shift: late, but not for lack of capacity."""
+    now = datetime(2026, 11, 24, 5, 40, tzinfo=UTC)
+    due = now - timedelta(minutes=10)
+    timing = schedule_backwards([Pending(1, 1, 1, due.date(), due, 0.1)], now, timedelta(hours=1))
+    assert timing.late == [] and timing.starts[1] == now
