@@ -16,7 +16,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
 from messages import TN, T, render
-from messages.catalog import isolate
+from messages.catalog import RLM, isolate
 from messages.languages import LANGUAGES, Language, language
 from messages.lexicon import Intent, classify
 
@@ -181,6 +181,11 @@ def test_extraction_keywords_match_babel_cfg() -> None:
     assert [options.get("keywords") for options in options_map.values()] == [KEYWORDS]
 
 
+def unmarked(text: str) -> str:
+    """Without the right-to-left mark render() puts before RTL text that starts in Latin."""
+    return text.removeprefix(RLM)
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_render_returns_every_translation(code: str) -> None:
     """render() must read the compiled catalog, pick the right plural form and fill each slot."""
@@ -192,7 +197,7 @@ def test_render_returns_every_translation(code: str) -> None:
         if not message.pluralizable:
             params = {name: f"<{name}>" for name in names}
             expected = str(message.string).format(**{k: shown(v) for k, v in params.items()})
-            assert render(T(str(message.id), **params), code) == expected
+            assert unmarked(render(T(str(message.id), **params), code)) == unmarked(expected)
             continue
         params = {name: f"<{name}>" for name in names - {"n"}}
         for n in (0, 1, 2, 5, 11, 21, 101):
@@ -201,7 +206,7 @@ def test_render_returns_every_translation(code: str) -> None:
             assert isinstance(plural_forms, tuple | list)
             filled = {k: shown(v) for k, v in params.items()}
             expected = plural_forms[plural_index(n)].format(n=shown(str(n)), **filled)
-            assert render(text, code) == expected, f"{code}, n={n}"
+            assert unmarked(render(text, code)) == unmarked(expected), f"{code}, n={n}"
 
 
 @pytest.mark.parametrize("code", CODES)
