@@ -62,6 +62,7 @@ PERSONAS = ("reliable", "reliable", "reliable", "sleepy", "fragile", "unreliable
 CITIZENS_PER_CONSULTANT = 25
 CITIZENS_PER_CONTACT = 4
 REF = re.compile(r"\[(A\d+)\]")
+PASSES_PER_STEP = 60  # real dispatcher passes a one-minute simulation step stands for
 Booker = Callable[[Engine, "Cohort", datetime, random.Random], int]
 
 
@@ -355,7 +356,17 @@ def simulate(
     url = database_url or f"sqlite:///{workdir / 'simulation.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    settings = Settings(_env_file=None, database_url=url, demo_data=False)
+    # One dispatcher pass per virtual minute stands for the sixty passes a real worker makes
+    # (DISPATCH_INTERVAL_SECONDS = 1), so each pass may spend a minute's worth of tokens.
+    real = Settings(_env_file=None, database_url=url, demo_data=False)
+    settings = real.model_copy(
+        update={
+            "sms_segments_per_second": real.sms_segments_per_second * PASSES_PER_STEP,
+            "telegram_messages_per_second": real.telegram_messages_per_second * PASSES_PER_STEP,
+            "voice_calls_per_second": real.voice_calls_per_second * PASSES_PER_STEP,
+            "dispatch_batch_size": 1000,
+        }
+    )
     clock = VirtualClock(at_local(first_day - timedelta(days=1), time(12, 0)))
     with clock_source(clock):
         cohort = seed(engine, citizens, first_day, rng)
