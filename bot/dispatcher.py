@@ -206,7 +206,11 @@ class Dispatcher:
             if not candidates:
                 return []
             allowance = rate_limits.open_allowance(
-                conn, {ChannelKind(r.channel) for r in candidates}, now, self.settings
+                conn,
+                {ChannelKind(r.channel) for r in candidates},
+                now,
+                self.settings,
+                chats={r.address for r in candidates if r.channel == ChannelKind.TELEGRAM},
             )
             rows = [
                 r

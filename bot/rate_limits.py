@@ -4,14 +4,15 @@ Each limited channel has one `rate_bucket` row (SMS per sender number, Telegram 
 voice calls). A claim locks the rows it needs (FOR UPDATE on PostgreSQL; SQLite's write
 lock serialises claimers anyway), refills them for the time that passed, and takes only the
 messages the tokens pay for: an SMS costs its segments, a Telegram message or a call one.
-Telegram also allows about one message per second per chat, checked against what was sent
-to that chat in the last second. A provider's 429 (Twilio's Retry-After, Telegram's
-retry_after) empties the bucket below zero, which pauses the whole channel for that long.
+Telegram also allows about one message per second per chat: each chat that has messages
+waiting gets its own small bucket row (`telegram:chat:<id>`). A provider's 429 (Twilio's
+Retry-After, Telegram's retry_after) empties the bucket below zero, which pauses the whole
+channel for that long.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select, update
@@ -19,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
-from bot.models import ChannelKind, Direction, Message, MessageStatus, RateBucket
+from bot.models import ChannelKind, RateBucket
 from bot.settings import Settings
 
 BURST_SECONDS = 1.0  # a bucket holds one second of sending: no bursts above the rate
@@ -57,35 +58,42 @@ def cost_of(channel: ChannelKind, segments: int) -> float:
     return float(max(segments, 1)) if channel == ChannelKind.SMS else 1.0
 
 
+def chat_limit(address: str, settings: Settings) -> Limit:
+    """The per-chat bucket of one Telegram chat."""
+    return Limit(f"telegram:chat:{address}", settings.telegram_chat_messages_per_second)
+
+
 @dataclass
 class Allowance:
-    """The tokens available in this claim, per bucket, and the chats already used."""
+    """The tokens available in this claim, per bucket."""
 
     tokens: dict[str, float]
     limits: dict[str, Limit]
-    busy_chats: set[str] = field(default_factory=set)
 
     def take(self, channel: ChannelKind, address: str, segments: int, settings: Settings) -> bool:
-        """Spend tokens for one message if the buckets (and the chat's own limit) allow it."""
-        limit = limit_for(channel, settings)
-        if channel == ChannelKind.TELEGRAM and address in self.busy_chats:
-            return False
-        cost = cost_of(channel, segments)
-        available = self.tokens[limit.name]
-        # A message dearer than a full bucket may go once the bucket is full, or it never could.
-        if available < min(cost, limit.capacity):
-            return False
-        self.tokens[limit.name] = available - cost
+        """Spend tokens for one message if the channel's bucket (and the chat's) allow it."""
+        needed = [(limit_for(channel, settings), cost_of(channel, segments))]
         if channel == ChannelKind.TELEGRAM:
-            self.busy_chats.add(address)
+            needed.append((chat_limit(address, settings), 1.0))
+        # A message dearer than a full bucket may go once the bucket is full, or it never could.
+        if any(self.tokens[limit.name] < min(cost, limit.capacity) for limit, cost in needed):
+            return False
+        for limit, cost in needed:
+            self.tokens[limit.name] -= cost
         return True
 
 
 def open_allowance(
-    conn: Connection, channels: set[ChannelKind], now: datetime, settings: Settings
+    conn: Connection,
+    channels: set[ChannelKind],
+    now: datetime,
+    settings: Settings,
+    chats: set[str] | None = None,
 ) -> Allowance:
-    """Lock and refill the buckets the claim needs; `save` writes them back."""
-    limits = {limit.name: limit for limit in (limit_for(c, settings) for c in channels)}
+    """Lock and refill the buckets the claim needs (`chats`: Telegram chats waiting)."""
+    wanted = [limit_for(c, settings) for c in channels]
+    wanted += [chat_limit(chat, settings) for chat in sorted(chats or ())]
+    limits = {limit.name: limit for limit in wanted}
     if not limits:
         return Allowance({}, {})
     _ensure_rows(conn, list(limits), now)
@@ -99,10 +107,7 @@ def open_allowance(
         limit = limits[name]
         elapsed = max((now - updated_at).total_seconds(), 0.0)
         tokens[name] = min(limit.capacity, stored + elapsed * limit.rate)
-    allowance = Allowance(tokens, limits)
-    if ChannelKind.TELEGRAM in channels:
-        allowance.busy_chats = _recent_chats(conn, now, settings)
-    return allowance
+    return Allowance(tokens, limits)
 
 
 def save(conn: Connection, allowance: Allowance, now: datetime) -> None:
@@ -134,20 +139,3 @@ def _ensure_rows(conn: Connection, names: list[str], now: datetime) -> None:
     ]
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     conn.execute(insert(table).values(values).on_conflict_do_nothing(index_elements=["name"]))
-
-
-def _recent_chats(conn: Connection, now: datetime, settings: Settings) -> set[str]:
-    """Telegram chats that got a message within the per-chat interval (1 s by default)."""
-    since = now - timedelta(seconds=1.0 / settings.telegram_chat_messages_per_second)
-    found = conn.execute(
-        select(col(Message.address)).where(
-            col(Message.direction) == Direction.OUTBOUND,
-            col(Message.channel) == ChannelKind.TELEGRAM,
-            col(Message.status).in_(
-                [MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED]
-            ),
-            col(Message.updated_at) > since,
-            col(Message.updated_at) < now,  # this claim's own picks are in busy_chats already
-        )
-    ).scalars()
-    return set(found)
