@@ -30,7 +30,8 @@ from typing import IO
 
 from sqlmodel import Session, col, func, select
 
-from bench.dispatch import DEFAULT_PG_URL, create_pg_database, drop_pg_database
+from bench.dispatch import DEFAULT_PG_URL
+from bench.inbound import create_pg_database, drop_pg_database
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
 from bot.models import ChannelKind, Message, MessageStatus, ParticipantKind
@@ -138,7 +139,7 @@ def main() -> None:
     if args.sqlite:
         url = f"sqlite:///{workdir / 'crash.db'}"
     else:
-        url, name = create_pg_database(args.pg_url)
+        name, url = create_pg_database(args.pg_url)
     try:
         seed(url, args.messages)
         sends = workdir / "sends.txt"

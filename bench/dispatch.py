@@ -28,7 +28,6 @@ import asyncio
 import os
 import threading
 import time as timer
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -39,6 +38,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from bench.inbound import create_pg_database, drop_pg_database
 from bot.channels.base import OutboundMessage, SendResult
 from bot.clock import at_local, clock_source
 from bot.db.engine import make_engine, write_scope
@@ -273,24 +273,6 @@ def run_apscheduler(url: str, count: int) -> Run:
     return Run("apscheduler / postgres", count, planned - started, done - planned)
 
 
-def create_pg_database(admin_url: str) -> tuple[str, str]:
-    """A fresh database for one run; returns (url, name)."""
-    import psycopg
-
-    name = f"makker_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin_url.rsplit("/", 1)[0] + f"/{name}", name
-
-
-def drop_pg_database(admin_url: str, name: str) -> None:
-    """Remove a run's database."""
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     """Run the targets and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -311,13 +293,13 @@ def main() -> None:
             )
         )
     if not args.skip_postgres:
-        url, name = create_pg_database(args.pg_url)
+        name, url = create_pg_database(args.pg_url)
         try:
             runs.append(run_makker(url, "makker / postgres", args.messages, args.batch))
         finally:
             drop_pg_database(args.pg_url, name)
         if not args.skip_baseline:
-            url, name = create_pg_database(args.pg_url)
+            name, url = create_pg_database(args.pg_url)
             try:
                 runs.append(run_apscheduler(url, args.messages))
             finally:

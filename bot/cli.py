@@ -251,9 +251,9 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     """Type as a person; every reply and every message to others is printed."""
     from bot.channels.sandbox import SandboxChannel
-    from bot.chat_clock import ChatClockError, clock_command, parse_moment
     from bot.dispatcher import Dispatcher
     from flows.inbox import Inbound, receive
+    from scheduler.chat_clock import ChatClockError, clock_command, parse_moment
     from scheduler.virtual_time import VirtualClock
     from webhooks.outgoing.sender import deliver_due
 
