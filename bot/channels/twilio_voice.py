@@ -5,13 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
-
-from bot.channels.base import ChannelError, OutboundMessage, SendResult
-from bot.channels.twilio_sms import HTTP_TIMEOUT_SECONDS, _HeaderRecordingHttpClient, _rest_error
+from bot.channels.base import OutboundMessage, SendResult
+from bot.channels.twilio_api import TwilioApi
 from bot.settings import Settings
 
 VOICE_PATH = "/webhooks/twilio/voice"
@@ -27,12 +22,7 @@ class TwilioVoiceChannel:
     def __init__(self, settings: Settings, http_client: Any = None) -> None:
         if not settings.twilio_enabled or not settings.twilio_from_number:
             raise ValueError("Twilio voice needs an account SID, an auth token and a number")
-        self._owns_http_client = http_client is None
-        inner = http_client or TwilioHttpClient(timeout=HTTP_TIMEOUT_SECONDS)
-        self._http = _HeaderRecordingHttpClient(inner)
-        self._client = Client(
-            settings.twilio_account_sid, settings.twilio_auth_token, http_client=self._http
-        )
+        self._api = TwilioApi(settings, http_client)
         self._from = settings.twilio_from_number
         self._base = settings.public_base_url
 
@@ -42,8 +32,8 @@ class TwilioVoiceChannel:
 
     def _create(self, message: OutboundMessage) -> SendResult:
         """Blocking call to Twilio; the outbox id in the URLs ties the call to its script."""
-        try:
-            call = self._client.calls.create(
+        call = self._api.call(
+            lambda: self._api.client.calls.create(
                 to=message.address,
                 from_=self._from,
                 url=f"{self._base}{VOICE_PATH}?outbox={message.id}",
@@ -52,16 +42,9 @@ class TwilioVoiceChannel:
                 status_callback_method="POST",
                 timeout=RING_SECONDS,
             )
-        except (TwilioRestException, TwilioServiceException) as exc:
-            raise _rest_error(exc.status, exc.code, self._http.last_headers()) from exc
-        except requests.RequestException as exc:
-            raise ChannelError(f"twilio network error: {type(exc).__name__}") from exc
-        except TwilioException as exc:
-            raise ChannelError(f"twilio client error: {type(exc).__name__}") from exc
+        )
         return SendResult(provider_id=str(call.sid))
 
     async def aclose(self) -> None:
         """Close the pooled HTTP connections of a client this channel created itself."""
-        session = getattr(self._http.inner, "session", None)
-        if self._owns_http_client and session is not None:
-            session.close()
+        self._api.close()
