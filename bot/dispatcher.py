@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, or_, select, update
+from sqlalchemy import Connection, Integer, Table, any_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from bot import rate_limits
 from bot.channels.base import Channel, ChannelError, OutboundMessage, SendResult
 from bot.clock import utcnow
+from bot.db.bulk import is_postgresql, update_rows
 from bot.db.engine import is_sqlite
 from bot.models import ChannelKind, Direction, Message, MessageStatus
 from bot.outbox import Option
@@ -35,6 +37,7 @@ MAX_BACKOFF_SECONDS = 3600.0
 JITTER = 0.2  # ±20 %, so retries after an outage do not arrive in one burst
 DEFAULT_CONCURRENCY = 10
 MAX_ERROR_LENGTH = 500  # Message.last_error column size
+MESSAGES: Table = Message.__table__  # type: ignore[attr-defined]
 CANDIDATES_PER_SLOT = (
     3  # due rows looked at per row claimed: one paused channel cannot starve the rest
 )
@@ -172,17 +175,17 @@ class Dispatcher:
         return min(jittered, MAX_BACKOFF_SECONDS)
 
     def _claim(self, limit: int) -> list[_Claimed]:
-        """Select due rows and flip them to `sending` in one write transaction."""
+        """Pick due rows, then flip the ones the rate limits allow to `sending`, in one transaction.
+
+        The candidates are read without their bodies; only the rows taken come back whole,
+        from the UPDATE that claims them.
+        """
         now = utcnow()
         due = (
             select(
                 col(Message.id),
                 col(Message.channel),
                 col(Message.address),
-                col(Message.body),
-                col(Message.options),
-                col(Message.idempotency_key),
-                col(Message.attempts),
                 col(Message.segments),
             )
             .where(
@@ -191,11 +194,9 @@ class Dispatcher:
                 col(Message.next_attempt_at) <= now,
             )
             # Earliest deadline first: a wake-up due at 06:30 goes before a digest due at 06:00
-            # whose deadline is later; rows without one are due at their own time.
-            .order_by(
-                func.coalesce(col(Message.deadline), col(Message.next_attempt_at)),
-                col(Message.id),
-            )
+            # whose deadline is later. Every outbound row has one (bot.outbox.outbox_values;
+            # migration 0005 gave older rows their due time), so ix_message_deadline serves it.
+            .order_by(col(Message.deadline), col(Message.id))
             .limit(limit * CANDIDATES_PER_SLOT)
             # PostgreSQL: rows another worker is claiming right now are skipped, not waited
             # for. SQLite ignores this; its BEGIN IMMEDIATE serialises claimers instead.
@@ -212,26 +213,35 @@ class Dispatcher:
                 self.settings,
                 chats={r.address for r in candidates if r.channel == ChannelKind.TELEGRAM},
             )
-            rows = [
-                r
+            order = [
+                r.id
                 for r in candidates
                 if allowance.take(ChannelKind(r.channel), r.address, r.segments, self.settings)
             ][:limit]
             rate_limits.save(conn, allowance, now)
-            if not rows:
+            if not order:
                 return []
-            taken = set(
-                conn.execute(
+            taken = {
+                row.id: row
+                for row in conn.execute(
                     update(Message)
                     .where(
-                        col(Message.id).in_([r.id for r in rows]),
+                        _id_among(conn, order),
                         col(Message.status) == MessageStatus.PENDING,
                     )
                     .values(status=MessageStatus.SENDING, updated_at=now)
-                    .returning(col(Message.id))
-                ).scalars()
-            )
-        return [_claimed(r) for r in rows if r.id in taken]
+                    .returning(
+                        col(Message.id),
+                        col(Message.channel),
+                        col(Message.address),
+                        col(Message.body),
+                        col(Message.options),
+                        col(Message.idempotency_key),
+                        col(Message.attempts),
+                    )
+                ).all()
+            }
+        return [_claimed(taken[row_id]) for row_id in order if row_id in taken]
 
     async def _send(self, message: OutboundMessage) -> SendResult | ChannelError:
         """Hand one message to its channel; every failure becomes a ChannelError value."""
@@ -276,47 +286,31 @@ class Dispatcher:
         return statuses
 
     def _record_sent_bulk(self, sent: list[tuple[_Claimed, SendResult]]) -> set[int]:
-        """Mark successes `sent` in one executemany; returns the ids it changed.
+        """Mark successes `sent` in one statement; returns the ids it changed.
 
         A row that moved on meanwhile (a delivery report got there first) is left for the
         row-by-row path, which keeps the provider's later status.
         """
         now = utcnow()
-        statement = (
-            update(Message)
-            .where(
-                col(Message.id) == bindparam("row_id"),
-                # not IN (…): an expanding parameter cannot be used with executemany
-                or_(
-                    col(Message.status) == MessageStatus.SENDING,
-                    col(Message.status) == MessageStatus.PENDING,
-                ),
-            )
-            .values(
-                status=MessageStatus.SENT,
-                provider_id=bindparam("provider"),
-                attempts=bindparam("tries"),
-                sent_at=now,
-                next_attempt_at=None,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        params = [
-            {"row_id": row.message.id, "provider": outcome.provider_id, "tries": row.attempts + 1}
+        rows = [
+            {
+                "id": row.message.id,
+                "status": MessageStatus.SENT,
+                "provider_id": outcome.provider_id,
+                "attempts": row.attempts + 1,
+                "sent_at": now,
+                "next_attempt_at": None,
+                "updated_at": now,
+            }
             for row, outcome in sent
         ]
-        ids = [row.message.id for row, _ in sent]
         with _write_transaction(self.engine) as conn:
-            conn.execute(statement, params)
-            done = conn.execute(
-                select(col(Message.id)).where(
-                    col(Message.id).in_(ids),
-                    col(Message.status) == MessageStatus.SENT,
-                    col(Message.sent_at) == now,
-                )
-            ).scalars()
-            return {row_id for row_id in done if row_id is not None}
+            return update_rows(
+                conn,
+                MESSAGES,
+                rows,
+                only_if={"status": [MessageStatus.SENDING, MessageStatus.PENDING]},
+            )
 
     def _settle(self, row: _Claimed, outcome: SendResult | ChannelError) -> MessageStatus | None:
         """Record one outcome; a failure to record leaves the row to reconcile_stale."""
@@ -386,6 +380,13 @@ class Dispatcher:
             "" if isinstance(outcome, SendResult) else f": {outcome.reason}",
         )
         return status
+
+
+def _id_among(conn: Connection, ids: list[int]) -> Any:
+    """`id = ANY(array)` on PostgreSQL (one short statement for any count), IN (…) elsewhere."""
+    if is_postgresql(conn):
+        return col(Message.id) == any_(bindparam("claim_ids", ids, type_=ARRAY(Integer)))
+    return col(Message.id).in_(ids)
 
 
 def _claimed(row: Any) -> _Claimed:

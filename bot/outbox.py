@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from bot.clock import utcnow
+from bot.db.bulk import insert_rows
 from bot.models import ChannelKind, Direction, Message, MessageStatus
 from bot.recipients import Recipient
 from bot.sms import segments
@@ -107,13 +107,7 @@ def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     Same columns as enqueue, without building an ORM object per row, which costs more than
     the INSERT itself for thousands of rows.
     """
-    if not rows:
-        return []
-    table = Message.__table__  # type: ignore[attr-defined]
-    result = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)
-    )
-    return [row_id for (row_id,) in result.all()]
+    return insert_rows(session, Message.__table__, rows, returning_ids=True)  # type: ignore[attr-defined]
 
 
 def render_sms(body: str, options: Sequence[Option]) -> str:

@@ -51,7 +51,7 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("direction", "channel", "provider_id", name="uq_message_provider_id"),
         Index("ix_message_due", "status", "next_attempt_at"),
-        Index("ix_message_deadline", "status", "deadline"),
+        Index("ix_message_deadline", "status", "deadline", "id"),  # send order (dispatcher)
         Index("ix_message_participant", "participant_kind", "participant_id", "created_at"),
     )
 

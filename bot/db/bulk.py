@@ -1,0 +1,255 @@
+"""Write thousands of rows in one short statement: PostgreSQL arrays, executemany elsewhere.
+
+A multi-row INSERT … VALUES for 2,000 rows is a long statement, different for every batch
+size, that psycopg parses on the client each time (it caches only short ones): for a
+morning's wake-ups that parsing cost more than the database work. One array parameter per
+column keeps the statement short and the same for every batch (`INSERT … SELECT … FROM
+unnest(…)`, `UPDATE … FROM unnest(…)`), so it is parsed and planned once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Table, bindparam, insert, select, text
+from sqlalchemy.engine import Dialect
+from sqlmodel import Session
+
+Executor = Connection | Session
+SQLITE_CHUNK = 5000  # keys per IN (…); SQLite allows 32,766 parameters
+
+
+def dialect_of(executor: Executor) -> Dialect:
+    """The dialect behind a connection or session."""
+    if isinstance(executor, Session):
+        return executor.get_bind().dialect
+    return executor.dialect
+
+
+def is_postgresql(executor: Executor) -> bool:
+    """Whether array parameters (unnest, = ANY) are available."""
+    return dialect_of(executor).name == "postgresql"
+
+
+def insert_rows(
+    executor: Executor,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    returning_ids: bool = False,
+    skip_conflicts_on: Sequence[str] = (),
+) -> list[int]:
+    """Insert rows that share their keys; with `returning_ids`, their new ids in row order.
+
+    `skip_conflicts_on` names a unique key: a row that would break it is skipped (ON CONFLICT
+    DO NOTHING), as when two workers plan the same morning.
+    """
+    if not rows:
+        return []
+    dialect = dialect_of(executor)
+    if dialect.name != "postgresql":
+        return _insert_rows_executemany(executor, table, rows, returning_ids, skip_conflicts_on)
+    defaults = _scalar_defaults(table, set(rows[0]))
+    names = [*rows[0], *defaults]
+    params = array_params(dialect, table, names, [{**row, **defaults} for row in rows])
+    ids: list[int] = []
+    if returning_ids:
+        # Ids taken from the sequence first, so each row's id is known without relying on
+        # the order RETURNING happens to produce.
+        ids = list(
+            executor.execute(
+                text(
+                    f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": len(rows)},
+            ).scalars()
+        )
+        names = ["id", *names]
+        params |= array_params(dialect, table, ["id"], [{"id": i} for i in ids])
+    executor.execute(
+        text(_insert_sql(dialect, table, tuple(names), tuple(skip_conflicts_on))), params
+    )
+    return ids
+
+
+def _scalar_defaults(table: Table, given: set[str]) -> dict[str, Any]:
+    """Column defaults SQLAlchemy would fill in for the columns a row leaves out."""
+    defaults: dict[str, Any] = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in given or column.primary_key or default is None:
+            continue
+        if not getattr(default, "is_scalar", False):
+            raise ValueError(f"{table.name}.{column.name}: give a value (its default is computed)")
+        defaults[column.name] = getattr(default, "arg", None)
+    return defaults
+
+
+def update_rows(
+    executor: Executor,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    key: str = "id",
+    only_if: Mapping[str, Sequence[Any]] | None = None,
+) -> set[Any]:
+    """Set each row's values where its `key` matches (and `only_if` holds); returns keys changed.
+
+    `only_if` maps a column to the values it must still have, so a row that moved on
+    meanwhile (a delivery report got there first) is left alone and not returned.
+    """
+    if not rows:
+        return set()
+    names = list(rows[0])
+    dialect = dialect_of(executor)
+    conditions = dict(only_if or {})
+    if dialect.name != "postgresql":
+        return _update_rows_executemany(executor, table, rows, key, conditions)
+    params = array_params(dialect, table, names, rows)
+    for column, allowed in conditions.items():
+        params[f"only_{column}"] = [_plain(table.c[column].type, dialect, v) for v in allowed]
+    sql = _update_sql(dialect, table, key, tuple(names), tuple(conditions))
+    return set(executor.execute(text(sql), params).scalars())
+
+
+def array_params(
+    dialect: Dialect, table: Table, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> dict[str, list[Any]]:
+    """One list per column, each value converted as the column's type would bind it."""
+    params: dict[str, list[Any]] = {}
+    for name in names:
+        column_type = table.c[name].type
+        params[f"col_{name}"] = [_plain(column_type, dialect, row[name]) for row in rows]
+    return params
+
+
+def _plain(column_type: Any, dialect: Dialect, value: Any) -> Any:
+    """A value as the driver should see it inside an array (UTC-naive instants, JSON text)."""
+    processor = _processor(column_type, dialect)
+    if processor is not None:
+        value = processor(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+_processors: dict[tuple[int, str], Any] = {}
+
+
+def _processor(column_type: Any, dialect: Dialect) -> Any:
+    """The column type's bind processor (TypeDecorators included), looked up once."""
+    cache_key = (id(column_type), dialect.name)
+    if cache_key not in _processors:
+        if isinstance(column_type, JSON):  # as text, cast to json[] by the statement
+            _processors[cache_key] = lambda value: None if value is None else json.dumps(value)
+        else:
+            _processors[cache_key] = column_type.bind_processor(dialect)
+    return _processors[cache_key]
+
+
+def _unnest(dialect: Dialect, table: Table, names: Sequence[str]) -> str:
+    """`unnest(CAST(:col_a AS T[]), …) AS v(a, …)` for these columns."""
+    quote = dialect.identifier_preparer.quote
+    arrays = ", ".join(
+        f"CAST(:col_{name} AS {table.c[name].type.compile(dialect=dialect)}[])" for name in names
+    )
+    return f"unnest({arrays}) AS v({', '.join(quote(name) for name in names)})"
+
+
+@cache
+def _insert_sql(
+    dialect: Dialect, table: Table, names: tuple[str, ...], conflict: tuple[str, ...]
+) -> str:
+    """The INSERT … SELECT FROM unnest statement (built once per table and columns)."""
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in names)
+    source = _unnest(dialect, table, names)
+    sql = f"INSERT INTO {quote(table.name)} ({columns}) SELECT {columns} FROM {source}"
+    if conflict:
+        sql += f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING"
+    return sql
+
+
+@cache
+def _update_sql(
+    dialect: Dialect, table: Table, key: str, names: tuple[str, ...], conditions: tuple[str, ...]
+) -> str:
+    """The UPDATE … FROM unnest statement (built once per table, columns and conditions)."""
+    quote = dialect.identifier_preparer.quote
+    target = quote(table.name)
+    assignments = ", ".join(f"{quote(n)} = v.{quote(n)}" for n in names if n != key)
+    where = [f"{target}.{quote(key)} = v.{quote(key)}"]
+    for column in conditions:
+        sql_type = table.c[column].type.compile(dialect=dialect)
+        where.append(f"{target}.{quote(column)} = ANY(CAST(:only_{column} AS {sql_type}[]))")
+    return (
+        f"UPDATE {target} SET {assignments} FROM {_unnest(dialect, table, names)} "
+        f"WHERE {' AND '.join(where)} RETURNING {target}.{quote(key)}"
+    )
+
+
+def _insert_rows_executemany(
+    executor: Executor,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    returning_ids: bool,
+    skip_conflicts_on: Sequence[str],
+) -> list[int]:
+    """SQLite: SQLAlchemy's own multi-row insert (parsing is in-process and cheap there)."""
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    statement: Any = insert(table)
+    if skip_conflicts_on:
+        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=skip_conflicts_on)
+    if not returning_ids:
+        executor.execute(statement, list(rows))
+        return []
+    result = executor.execute(
+        statement.returning(table.c.id, sort_by_parameter_order=True), list(rows)
+    )
+    return [row_id for (row_id,) in result.all()]
+
+
+def _update_rows_executemany(
+    executor: Executor,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    key: str,
+    conditions: Mapping[str, Sequence[Any]],
+) -> set[Any]:
+    """SQLite: pick the rows that qualify, then one executemany for them.
+
+    Safe without row locks because an SQLite writer holds the database's only write lock
+    (bot.db.engine.write_scope) from the select to the commit.
+    """
+    key_column = table.c[key]
+    wanted = [row[key] for row in rows]
+    changed: set[Any] = set()
+    for first in range(0, len(wanted), SQLITE_CHUNK):
+        chunk = wanted[first : first + SQLITE_CHUNK]
+        changed.update(
+            executor.execute(
+                select(key_column).where(
+                    key_column.in_(chunk), *(table.c[c].in_(v) for c, v in conditions.items())
+                )
+            ).scalars()
+        )
+    names = [name for name in rows[0] if name != key]
+    statement = (
+        table.update()
+        .where(key_column == bindparam("row_key"))
+        .values({name: bindparam(f"new_{name}") for name in names})
+    )
+    params = [
+        {"row_key": row[key], **{f"new_{name}": row[name] for name in names}}
+        for row in rows
+        if row[key] in changed
+    ]
+    if params:
+        executor.execute(statement, params)
+    return changed
