@@ -213,11 +213,12 @@ class Dispatcher:
                 self.settings,
                 chats={r.address for r in candidates if r.channel == ChannelKind.TELEGRAM},
             )
-            order = [
-                r.id
-                for r in candidates
-                if allowance.take(ChannelKind(r.channel), r.address, r.segments, self.settings)
-            ][:limit]
+            order: list[int] = []
+            for r in candidates:
+                if len(order) == limit:
+                    break  # no capacity is spent on rows this pass does not send
+                if allowance.take(ChannelKind(r.channel), r.address, r.segments, self.settings):
+                    order.append(r.id)
             rate_limits.save(conn, allowance, now)
             if not order:
                 return []
@@ -293,15 +294,7 @@ class Dispatcher:
         """
         now = utcnow()
         rows = [
-            {
-                "id": row.message.id,
-                "status": MessageStatus.SENT,
-                "provider_id": outcome.provider_id,
-                "attempts": row.attempts + 1,
-                "sent_at": now,
-                "next_attempt_at": None,
-                "updated_at": now,
-            }
+            {"id": row.message.id, "provider_id": outcome.provider_id, "attempts": row.attempts + 1}
             for row, outcome in sent
         ]
         with _write_transaction(self.engine) as conn:
@@ -309,6 +302,12 @@ class Dispatcher:
                 conn,
                 MESSAGES,
                 rows,
+                same={
+                    "status": MessageStatus.SENT,
+                    "sent_at": now,
+                    "next_attempt_at": None,
+                    "updated_at": now,
+                },
                 only_if={"status": [MessageStatus.SENDING, MessageStatus.PENDING]},
             )
 

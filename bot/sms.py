@@ -10,6 +10,7 @@ GSM_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM_EXTENSION = frozenset("^{}\\[~]|€\f")  # each costs two septets
+GSM_ALL = GSM_BASIC | GSM_EXTENSION
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,8 @@ class Cost:
 
 def cost(body: str) -> Cost:
     """GSM-7 (160 in one, 153 per part) unless any character forces UCS-2 (70, else 67)."""
-    if all(ch in GSM_BASIC or ch in GSM_EXTENSION for ch in body):
-        length = sum(2 if ch in GSM_EXTENSION else 1 for ch in body)
+    if GSM_ALL.issuperset(body):
+        length = len(body) + sum(body.count(ch) for ch in GSM_EXTENSION)
         return Cost(1 if length <= 160 else math.ceil(length / 153), "GSM", length)
     length = len(body.encode("utf-16-le")) // 2
     return Cost(1 if length <= 70 else math.ceil(length / 67), "UCS-2", length)

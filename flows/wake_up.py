@@ -27,12 +27,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from bot.clock import local
-from bot.db.claim import StepFailed, claim_due, isolated
+from bot.db.claim import StepFailed, isolated
 from bot.events import emit, iso_utc
 from bot.models import (
     Absence,
@@ -51,13 +50,14 @@ from bot.models import (
     WakeUpStage,
     WakeUpStatus,
 )
-from bot.outbox import insert_many, outbox_values
 from bot.recipients import recipient_for
 from flows import back_to_work, sick_day
 from flows.alerts import raise_alert
 from flows.answers import pick
-from flows.engine import Turn, render_options, say
+from flows.engine import Turn, say
 from flows.people import consultant_of, current_placements, unique_contacts
+from flows.wake_up_first_texts import FIRST_TEXT as FIRST_TEXT  # the kind, used by callers
+from flows.wake_up_first_texts import claim_and_text
 from flows.wake_up_texts import (
     CONFIRMED,
     STILL_SICK_CHOICES,
@@ -73,7 +73,7 @@ from flows.wake_up_texts import (
     still_sick_question,
     still_sick_reply,
 )
-from messages import T, Text, render
+from messages import T, Text
 from messages.languages import language
 from messages.lexicon import Intent, classify
 from messages.voices import spoken_language
@@ -83,7 +83,6 @@ log = logging.getLogger(__name__)
 STEP_LIMIT = 2000  # rows per pass; scheduler.jobs repeats passes while a batch is due
 FAILED_RETRY = timedelta(minutes=1)  # mornings are short: try a failed step again soon
 CALL_WAIT = timedelta(minutes=10)  # no status callback by then: treat the call as unanswered
-FIRST_TEXT = "wake_up.text"
 STILL_SICK = "wake_up.still_sick"
 CALL = "wake_up.call"
 UNANSWERED_CALL = frozenset({"busy", "no-answer", "failed", "canceled", "completed"})
@@ -94,29 +93,30 @@ ANSWERABLE = (WakeUpStatus.OPEN, WakeUpStatus.MISSED)
 
 @dataclass
 class _Pass:
-    """What one pass looked up in bulk, and the first texts it will write in one INSERT."""
+    """What one pass looked up in bulk for the rows that need the careful path."""
 
     away: set[tuple[int, date]] = field(default_factory=set)  # (citizen, day) on leave
     sick: set[int] = field(default_factory=set)  # citizens with an open absence
-    texts: list[tuple[WakeUp, dict[str, Any]]] = field(default_factory=list)
     loaded: list[object] = field(default_factory=list)  # held so the identity map keeps them
 
 
 def advance_wake_ups(session: Session, now: datetime, limit: int = STEP_LIMIT) -> int:
-    """Take every due step: first texts, reminders, calls, alerts; each row in a savepoint.
+    """Take every due step: first texts, reminders, calls, alerts.
 
-    A morning's batch is thousands of first texts at once, so what they need is loaded in a
-    few queries and the texts are written in one statement at the end of the pass.
+    A morning's batch is thousands of ordinary first texts at once; those are written in
+    bulk (flows.wake_up_first_texts). The rest, each in a savepoint, take the careful path.
     """
-    due = claim_due(
-        session, WakeUp, WakeUp.next_step_at, now, WakeUp.status == WakeUpStatus.OPEN, limit=limit
-    )
+    claimed = claim_and_text(session, now, limit)
+    if not claimed.careful:
+        return claimed.texted
+    due = session.exec(
+        select(WakeUp)
+        .where(col(WakeUp.id).in_(claimed.careful))  # locked by the claim above
+        .order_by(col(WakeUp.next_step_at), col(WakeUp.id))
+    ).all()
     batch = _prefetch(session, due)
-    done = 0
+    done = claimed.texted
     for row in due:
-        if row.stage == WakeUpStage.PLANNED and _plain_first_text(session, row, now, batch):
-            done += 1  # the common case writes nothing but its row: no savepoint needed
-            continue
         try:
             with isolated(session, f"wake_up {row.id}"):
                 done += _step(session, row, now, batch)
@@ -124,10 +124,6 @@ def advance_wake_ups(session: Session, now: datetime, limit: int = STEP_LIMIT) -
             row.next_step_at = now + FAILED_RETRY
             row.updated_at = now
             session.add(row)
-    ids = insert_many(session, [values for _, values in batch.texts])
-    for (row, _), message_id in zip(batch.texts, ids, strict=True):
-        row.message_id = message_id
-        session.add(row)
     return done
 
 
@@ -195,35 +191,6 @@ def _step(session: Session, row: WakeUp, now: datetime, batch: _Pass) -> int:
     return 1
 
 
-def _plain_first_text(session: Session, row: WakeUp, now: datetime, batch: _Pass) -> bool:
-    """Queue an ordinary morning text; False when the row needs the careful path instead."""
-    citizen = session.get(Citizen, row.citizen_id)
-    placement = session.get(Placement, row.placement_id)
-    if citizen is None or placement is None or not _wanted(row, citizen, placement, now, batch):
-        return False
-    if row.citizen_id in batch.sick:
-        return False
-    recipient = recipient_for(citizen)
-    if recipient is None:
-        return False
-    place = _place(session, placement, with_address=row.day == placement.start_date)
-    body = render(first_text(citizen.first_name, place, row.shift_start), recipient.language)
-    values = outbox_values(
-        recipient=recipient,
-        body=body,
-        kind=FIRST_TEXT,
-        options=render_options(UP_OR_SICK, recipient.language),
-        idempotency_key=f"wake_up:{row.id}:{FIRST_TEXT}",
-        deadline=row.wake_at,
-        ref=f"wake_up:{row.id}",
-    )
-    batch.texts.append((row, values))
-    row.next_step_at = max(now, row.wake_at) + timedelta(minutes=placement.wakeup_reply_minutes)
-    row.stage = WakeUpStage.TEXTED
-    row.updated_at = now
-    return True
-
-
 def _wanted(
     row: WakeUp, citizen: Citizen, placement: Placement, now: datetime, batch: _Pass
 ) -> bool:
@@ -246,7 +213,7 @@ def _first_step(
     now: datetime,
     batch: _Pass,
 ) -> int:
-    """The careful path: cancel, the still-sick question, or no way to reach the citizen."""
+    """The careful path: cancel, the still-sick question, or the text one row at a time."""
     if not _wanted(row, citizen, placement, now, batch):
         _cancel(session, row, now)
         return 0
@@ -261,13 +228,22 @@ def _first_step(
             choices=STILL_SICK_CHOICES,
         )
         row.next_step_at = row.shift_start
-        if message is None:
-            _cancel(session, row, now)
-            return 0
-        row.message_id = message.id
-    else:
+    else:  # usually sent in bulk; here when something changed since the claim looked
+        place = _place(session, placement, with_address=row.day == placement.start_date)
+        message = _send(
+            session,
+            row,
+            citizen,
+            first_text(citizen.first_name, place, row.shift_start),
+            FIRST_TEXT,
+            now,
+            deadline=row.wake_at,
+        )
+        row.next_step_at = max(now, row.wake_at) + timedelta(minutes=placement.wakeup_reply_minutes)
+    if message is None:
         _cancel(session, row, now)  # no phone and no Telegram: nothing to send it to
         return 0
+    row.message_id = message.id
     row.stage = WakeUpStage.TEXTED
     row.updated_at = now
     return 1

@@ -16,22 +16,22 @@ warned once per day.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import insert as sa_insert
+from sqlalchemy import Table, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
 from bot.clock import COPENHAGEN, at_local, local
+from bot.db.bulk import insert_rows
 from bot.hours import closure_days
 from bot.models import (
     AlertKind,
@@ -60,6 +60,7 @@ PLAN_DAYS = 2  # today and tomorrow: the evening before, tomorrow's batch is kno
 MIN_NOTICE = timedelta(minutes=15)  # a shift closer than this gets no wake-up
 LATE_TOLERANCE = timedelta(minutes=1)  # a text a few seconds after its time is not "late"
 SAMPLE_SHIFT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # only its length matters
+WAKE_UPS: Table = WakeUp.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,44 @@ def works(day: date, closures: frozenset[date]) -> bool:
     return not is_public_holiday(day) and day not in closures
 
 
+@dataclass(frozen=True)
+class Terms:
+    """What planning reads of a placement; hashable, so placements on equal terms plan once."""
+
+    active: bool
+    start_date: date
+    end_date: date | None
+    wakeup_enabled: bool
+    wakeup_days: int | None
+    wakeup_lead_minutes: int
+    schedule: str  # the weekly schedule as canonical JSON
+
+    @property
+    def weekly_schedule(self) -> WeeklySchedule:
+        """The schedule, parsed once per distinct schedule."""
+        return _parsed(self.schedule)
+
+    def is_current(self, day: date) -> bool:
+        """Placement.is_current on these terms."""
+        if not self.active or day < self.start_date:
+            return False
+        return self.end_date is None or day <= self.end_date
+
+
+@lru_cache(maxsize=1024)
+def _parsed(schedule: str) -> WeeklySchedule:
+    """A stored schedule, parsed."""
+    return WeeklySchedule.model_validate(json.loads(schedule))
+
+
+@lru_cache(maxsize=65536)
+def _morning(terms: Terms, day: date, closures: frozenset[date]) -> Morning | None:
+    """morning_for, once per distinct (terms, day, closures): a cohort often shares them."""
+    return morning_for(terms, day, closures)
+
+
 def work_day_number(
-    placement: Placement,
+    placement: Placement | Terms,
     day: date,
     closures: Iterable[date],
     stop: int,
@@ -120,7 +157,7 @@ def work_day_number(
 
 
 def morning_for(
-    placement: Placement,
+    placement: Placement | Terms,
     day: date,
     closures: frozenset[date],
     schedule: WeeklySchedule | None = None,
@@ -150,20 +187,31 @@ def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = N
             sa_select(col(WakeUp.citizen_id), col(WakeUp.day)).where(col(WakeUp.day).in_(days))
         ).all()
     )
-    placements = session.exec(
-        select(Placement).where(col(Placement.active), col(Placement.wakeup_enabled))
+    placements = session.execute(
+        sa_select(
+            col(Placement.id),
+            col(Placement.jobcentre_id),
+            col(Placement.citizen_id),
+            col(Placement.active),
+            col(Placement.start_date),
+            col(Placement.end_date),
+            col(Placement.wakeup_enabled),
+            col(Placement.wakeup_days),
+            col(Placement.wakeup_lead_minutes),
+            col(Placement.schedule),
+        ).where(col(Placement.active), col(Placement.wakeup_enabled))
     ).all()
     closures: dict[int, frozenset[date]] = {}
-    chosen: dict[tuple[int, date], tuple[Placement, Morning]] = {}
+    chosen: dict[tuple[int, date], tuple[Any, Morning]] = {}
     for placement in placements:
         if placement.jobcentre_id not in closures:
             closures[placement.jobcentre_id] = closure_days(session, placement.jobcentre_id)
-        schedule: WeeklySchedule | None = None
+        terms: Terms | None = None
         for day in days:
             if (placement.citizen_id, day) in existing:
                 continue
-            schedule = schedule or placement.weekly_schedule  # parsed once per placement
-            morning = morning_for(placement, day, closures[placement.jobcentre_id], schedule)
+            terms = terms or _terms(placement)
+            morning = _morning(terms, day, closures[placement.jobcentre_id])
             if morning is None or morning.shift_start - MIN_NOTICE <= now:
                 continue
             key = (placement.citizen_id, day)
@@ -187,21 +235,23 @@ def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = N
     ]
     if not rows:
         return 0
-    session.execute(_insert_missing(session), rows)
-    session.flush()
+    # ON CONFLICT DO NOTHING: a second worker planning the same morning adds nothing.
+    insert_rows(session, WAKE_UPS, rows, skip_conflicts_on=["citizen_id", "day"])
     retime_texts(session, days, now, settings or get_settings())
     return len(rows)
 
 
-def _insert_missing(session: Session) -> Executable:
-    """INSERT … ON CONFLICT DO NOTHING: a second worker planning the same morning adds nothing."""
-    table = WakeUp.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing(index_elements=["citizen_id", "day"])
-    if dialect == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=["citizen_id", "day"])
-    return sa_insert(table)  # pragma: no cover - only SQLite and PostgreSQL are supported
+def _terms(placement: Any) -> Terms:
+    """The planning terms of a selected placement row."""
+    return Terms(
+        active=placement.active,
+        start_date=placement.start_date,
+        end_date=placement.end_date,
+        wakeup_enabled=placement.wakeup_enabled,
+        wakeup_days=placement.wakeup_days,
+        wakeup_lead_minutes=placement.wakeup_lead_minutes,
+        schedule=json.dumps(placement.schedule or {}, sort_keys=True),
+    )
 
 
 @dataclass(frozen=True)

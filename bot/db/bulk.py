@@ -2,9 +2,10 @@
 
 A multi-row INSERT … VALUES for 2,000 rows is a long statement, different for every batch
 size, that psycopg parses on the client each time (it caches only short ones): for a
-morning's wake-ups that parsing cost more than the database work. One array parameter per
-column keeps the statement short and the same for every batch (`INSERT … SELECT … FROM
-unnest(…)`, `UPDATE … FROM unnest(…)`), so it is parsed and planned once.
+morning's wake-ups that parsing cost more than the database work. On PostgreSQL, inserts
+therefore stream through COPY (ids drawn from the sequence first), inserts that may conflict
+and all updates pass one array per column (`INSERT … SELECT … FROM unnest(…) ON CONFLICT`,
+`UPDATE … FROM unnest(…)`): short statements, the same for every batch, parsed once.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def insert_rows(
         return _insert_rows_executemany(executor, table, rows, returning_ids, skip_conflicts_on)
     defaults = _scalar_defaults(table, set(rows[0]))
     names = [*rows[0], *defaults]
-    params = array_params(dialect, table, names, [{**row, **defaults} for row in rows])
+    full = [{**row, **defaults} for row in rows] if defaults else rows
     ids: list[int] = []
     if returning_ids:
         # Ids taken from the sequence first, so each row's id is known without relying on
@@ -69,12 +70,28 @@ def insert_rows(
                 {"n": len(rows)},
             ).scalars()
         )
-        names = ["id", *names]
-        params |= array_params(dialect, table, ["id"], [{"id": i} for i in ids])
-    executor.execute(
-        text(_insert_sql(dialect, table, tuple(names), tuple(skip_conflicts_on))), params
-    )
+    columns = _column_values(dialect, table, names, full)
+    if ids:
+        names, columns = ["id", *names], [ids, *columns]
+    if skip_conflicts_on:
+        params = {f"col_{name}": values for name, values in zip(names, columns, strict=True)}
+        sql = _insert_sql(dialect, table, tuple(names), tuple(skip_conflicts_on))
+        executor.execute(text(sql), params)
+    else:
+        _copy(executor, table, names, columns)
     return ids
+
+
+def _copy(executor: Executor, table: Table, names: Sequence[str], columns: list[list[Any]]) -> None:
+    """COPY … FROM STDIN on the caller's connection and transaction (psycopg's C row writer)."""
+    connection = executor.connection() if isinstance(executor, Session) else executor
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    quote = dialect_of(executor).identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for values in zip(*columns, strict=True):
+            copy.write_row(values)
 
 
 def _scalar_defaults(table: Table, given: set[str]) -> dict[str, Any]:
@@ -96,36 +113,49 @@ def update_rows(
     rows: Sequence[Mapping[str, Any]],
     *,
     key: str = "id",
+    same: Mapping[str, Any] | None = None,
     only_if: Mapping[str, Sequence[Any]] | None = None,
 ) -> set[Any]:
     """Set each row's values where its `key` matches (and `only_if` holds); returns keys changed.
 
-    `only_if` maps a column to the values it must still have, so a row that moved on
-    meanwhile (a delivery report got there first) is left alone and not returned.
+    `same` holds values every row gets (a status, the time); `only_if` maps a column to the
+    values it must still have, so a row that moved on meanwhile (a delivery report got there
+    first) is left alone and not returned.
     """
     if not rows:
         return set()
     names = list(rows[0])
     dialect = dialect_of(executor)
+    common = dict(same or {})
     conditions = dict(only_if or {})
     if dialect.name != "postgresql":
-        return _update_rows_executemany(executor, table, rows, key, conditions)
-    params = array_params(dialect, table, names, rows)
+        return _update_rows_executemany(executor, table, rows, key, common, conditions)
+    columns = _column_values(dialect, table, names, rows)
+    params: dict[str, Any] = {f"col_{n}": v for n, v in zip(names, columns, strict=True)}
+    for column, value in common.items():
+        params[f"same_{column}"] = _plain(table.c[column].type, dialect, value)
     for column, allowed in conditions.items():
         params[f"only_{column}"] = [_plain(table.c[column].type, dialect, v) for v in allowed]
-    sql = _update_sql(dialect, table, key, tuple(names), tuple(conditions))
+    sql = _update_sql(dialect, table, key, tuple(names), tuple(common), tuple(conditions))
     return set(executor.execute(text(sql), params).scalars())
 
 
-def array_params(
+def _column_values(
     dialect: Dialect, table: Table, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
-) -> dict[str, list[Any]]:
+) -> list[list[Any]]:
     """One list per column, each value converted as the column's type would bind it."""
-    params: dict[str, list[Any]] = {}
+    columns: list[list[Any]] = []
     for name in names:
-        column_type = table.c[name].type
-        params[f"col_{name}"] = [_plain(column_type, dialect, row[name]) for row in rows]
-    return params
+        values = [row[name] for row in rows]
+        first = values[0]
+        if all(value is first for value in values):  # a status, the time: convert it once
+            columns.append([_plain(table.c[name].type, dialect, first)] * len(values))
+            continue
+        processor = _processor(table.c[name].type, dialect)
+        if processor is not None:
+            values = [processor(value) for value in values]
+        columns.append([v.value if isinstance(v, Enum) else v for v in values])
+    return columns
 
 
 def _plain(column_type: Any, dialect: Dialect, value: Any) -> Any:
@@ -177,18 +207,24 @@ def _insert_sql(
 
 @cache
 def _update_sql(
-    dialect: Dialect, table: Table, key: str, names: tuple[str, ...], conditions: tuple[str, ...]
+    dialect: Dialect,
+    table: Table,
+    key: str,
+    names: tuple[str, ...],
+    common: tuple[str, ...],
+    conditions: tuple[str, ...],
 ) -> str:
     """The UPDATE … FROM unnest statement (built once per table, columns and conditions)."""
     quote = dialect.identifier_preparer.quote
     target = quote(table.name)
-    assignments = ", ".join(f"{quote(n)} = v.{quote(n)}" for n in names if n != key)
+    assignments = [f"{quote(n)} = v.{quote(n)}" for n in names if n != key]
+    assignments += [f"{quote(n)} = :same_{n}" for n in common]
     where = [f"{target}.{quote(key)} = v.{quote(key)}"]
     for column in conditions:
         sql_type = table.c[column].type.compile(dialect=dialect)
         where.append(f"{target}.{quote(column)} = ANY(CAST(:only_{column} AS {sql_type}[]))")
     return (
-        f"UPDATE {target} SET {assignments} FROM {_unnest(dialect, table, names)} "
+        f"UPDATE {target} SET {', '.join(assignments)} FROM {_unnest(dialect, table, names)} "
         f"WHERE {' AND '.join(where)} RETURNING {target}.{quote(key)}"
     )
 
@@ -220,6 +256,7 @@ def _update_rows_executemany(
     table: Table,
     rows: Sequence[Mapping[str, Any]],
     key: str,
+    common: Mapping[str, Any],
     conditions: Mapping[str, Sequence[Any]],
 ) -> set[Any]:
     """SQLite: pick the rows that qualify, then one executemany for them.
@@ -243,7 +280,7 @@ def _update_rows_executemany(
     statement = (
         table.update()
         .where(key_column == bindparam("row_key"))
-        .values({name: bindparam(f"new_{name}") for name in names})
+        .values({**{name: bindparam(f"new_{name}") for name in names}, **common})
     )
     params = [
         {"row_key": row[key], **{f"new_{name}": row[name] for name in names}}

@@ -22,7 +22,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise ValueError("UTCDateTime needs a timezone-aware datetime")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        instant: datetime = value if value.tzinfo is UTC else value.astimezone(UTC)
+        return instant.replace(tzinfo=None)  # (most instants are UTC already: utcnow, stored)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         """Attach UTC to what the database returns."""

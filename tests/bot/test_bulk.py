@@ -9,8 +9,16 @@ from sqlalchemy import Table
 from sqlmodel import Session, col, select
 
 from bot.db.bulk import insert_rows, update_rows
-from bot.models import ChannelKind, Direction, Message, MessageStatus, ParticipantKind, WakeUp
-from bot.models import WakeUpStage, WakeUpStatus
+from bot.models import (
+    ChannelKind,
+    Direction,
+    Message,
+    MessageStatus,
+    ParticipantKind,
+    WakeUp,
+    WakeUpStage,
+    WakeUpStatus,
+)
 from tests.factories import make_world
 
 MESSAGES: Table = Message.__table__  # type: ignore[attr-defined]
@@ -46,6 +54,7 @@ def _message(n: int, **overrides: Any) -> dict[str, Any]:
 
 def test_inserted_rows_read_back_as_written_with_their_ids_in_order(session: Session) -> None:
     rows = [_message(n) for n in range(50)]
+    rows[7] |= {"ref": "wake_up:7", "body": 'tab\tnewline\n backslash \\ quote " end'}
     ids = insert_rows(session, MESSAGES, rows, returning_ids=True)
     session.commit()
     assert len(ids) == 50 and len(set(ids)) == 50
@@ -57,7 +66,8 @@ def test_inserted_rows_read_back_as_written_with_their_ids_in_order(session: Ses
         assert stored.options == row["options"]
         assert stored.next_attempt_at == row["next_attempt_at"]
         assert stored.status == MessageStatus.PENDING and stored.channel == ChannelKind.SMS
-        assert stored.in_reply_to_id is None and stored.ref is None
+        assert stored.in_reply_to_id is None and stored.ref == row["ref"]
+        assert stored.attempts == 0  # the column default, also on the COPY path
 
 
 def test_no_rows_is_no_statement(session: Session) -> None:
@@ -94,7 +104,7 @@ def test_a_conflicting_row_is_skipped_and_the_rest_written(session: Session) -> 
         skip_conflicts_on=["citizen_id", "day"],
     )
     session.commit()
-    days = session.exec(select(WakeUp.day).where(WakeUp.citizen_id == world.citizen.id)).all()
+    days = session.exec(select(col(WakeUp.day)).where(WakeUp.citizen_id == world.citizen.id)).all()
     assert sorted(days) == [monday, tuesday]
 
 
@@ -108,17 +118,13 @@ def test_update_changes_only_rows_still_in_an_allowed_state(session: Session) ->
     changed = update_rows(
         session,
         MESSAGES,
-        [
-            {"id": row_id, "status": MessageStatus.SENT, "provider_id": f"p{n}", "sent_at": later}
-            for n, row_id in enumerate(ids)
-        ],
+        [{"id": row_id, "provider_id": f"p{n}"} for n, row_id in enumerate(ids)],
+        same={"status": MessageStatus.SENT, "sent_at": later},
         only_if={"status": [MessageStatus.PENDING, MessageStatus.SENDING]},
     )
     session.commit()
     assert changed == set(ids[:3])
-    stored = {
-        m.id: m for m in session.exec(select(Message).where(col(Message.id).in_(ids))).all()
-    }
+    stored = {m.id: m for m in session.exec(select(Message).where(col(Message.id).in_(ids))).all()}
     for n, row_id in enumerate(ids[:3]):
         assert stored[row_id].status == MessageStatus.SENT
         assert stored[row_id].provider_id == f"p{n}"

@@ -75,6 +75,20 @@ def test_sms_goes_out_at_ten_segments_a_second(
     assert run(d) == 5
 
 
+def test_a_pass_spends_capacity_only_on_what_it_sends(
+    engine: Engine, session: Session, settings: Settings, clock: time_machine.Traveller
+) -> None:
+    """A batch of 4 with 10 tokens: the 6 tokens left are there for the next pass at once."""
+    for _ in range(12):
+        queue(session, options=())
+    d = dispatcher(engine, limited(settings, dispatch_batch_size=4), Recording())
+    assert run(d) == 4
+    assert run(d) == 4
+    assert run(d) == 2  # 10 tokens a second: used up, not wasted on candidates not sent
+    clock.shift(timedelta(seconds=1))
+    assert run(d) == 2
+
+
 def test_long_texts_cost_their_segments(
     engine: Engine, session: Session, settings: Settings, clock: time_machine.Traveller
 ) -> None:
