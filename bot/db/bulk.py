@@ -2,15 +2,17 @@
 
 A multi-row INSERT … VALUES for 2,000 rows is a long statement, different for every batch
 size, that psycopg parses on the client each time (it caches only short ones): for a
-morning's wake-ups that parsing cost more than the database work. On PostgreSQL, inserts
-therefore stream through COPY (ids drawn from the sequence first), inserts that may conflict
-and all updates pass one array per column (`INSERT … SELECT … FROM unnest(…) ON CONFLICT`,
-`UPDATE … FROM unnest(…)`): short statements, the same for every batch, parsed once.
+morning's wake-ups that parsing cost more than the database work, and array parameters
+(`unnest`) still cost a regular-expression escape per value. On PostgreSQL rows therefore
+stream through COPY, psycopg's C row writer: straight into the table (ids drawn from the
+sequence first), or into a temporary table that one short statement then inserts from (ON
+CONFLICT DO NOTHING) or updates from (`UPDATE … FROM`).
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from functools import cache
@@ -73,25 +75,54 @@ def insert_rows(
     columns = _column_values(dialect, table, names, full)
     if ids:
         names, columns = ["id", *names], [ids, *columns]
-    if skip_conflicts_on:
-        params = {f"col_{name}": values for name, values in zip(names, columns, strict=True)}
-        sql = _insert_sql(dialect, table, tuple(names), tuple(skip_conflicts_on))
-        executor.execute(text(sql), params)
-    else:
-        _copy(executor, table, names, columns)
+    quote = dialect.identifier_preparer.quote
+    if not skip_conflicts_on:
+        _copy(executor, quote(table.name), names, columns)
+        return ids
+    stage = _stage(executor, table, names, columns)
+    listed = ", ".join(quote(name) for name in names)
+    conflict = ", ".join(quote(name) for name in skip_conflicts_on)
+    executor.execute(
+        text(
+            f"INSERT INTO {quote(table.name)} ({listed}) SELECT {listed} FROM {stage} "
+            f"ON CONFLICT ({conflict}) DO NOTHING"
+        )
+    )
     return ids
 
 
-def _copy(executor: Executor, table: Table, names: Sequence[str], columns: list[list[Any]]) -> None:
-    """COPY … FROM STDIN on the caller's connection and transaction (psycopg's C row writer)."""
+def _driver(executor: Executor) -> Any:
+    """The psycopg connection under the caller's, in the same transaction."""
     connection = executor.connection() if isinstance(executor, Session) else executor
     driver = connection.connection.driver_connection
     assert driver is not None
+    return driver
+
+
+def _copy(executor: Executor, target: str, names: Sequence[str], columns: list[list[Any]]) -> None:
+    """COPY … FROM STDIN on the caller's connection and transaction (psycopg's C row writer)."""
     quote = dialect_of(executor).identifier_preparer.quote
-    statement = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+    statement = f"COPY {target} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    with _driver(executor).cursor() as cursor, cursor.copy(statement) as copy:
         for values in zip(*columns, strict=True):
             copy.write_row(values)
+
+
+def _stage(executor: Executor, table: Table, names: Sequence[str], columns: list[list[Any]]) -> str:
+    """COPY the values into an empty temporary table of these columns; returns its name.
+
+    The table is made once per database connection (same column types as `table`, no
+    constraints) and emptied at every commit, so it never holds another batch's rows.
+    """
+    quote = dialect_of(executor).identifier_preparer.quote
+    stage = f"bulk_{table.name}_{zlib.crc32(','.join(names).encode()):08x}"
+    listed = ", ".join(quote(name) for name in names)
+    _driver(executor).execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+        f"SELECT {listed} FROM {quote(table.name)} WITH NO DATA; TRUNCATE {stage}"
+    )
+    _copy(executor, stage, names, columns)
+    return stage
 
 
 def _scalar_defaults(table: Table, given: set[str]) -> dict[str, Any]:
@@ -130,13 +161,13 @@ def update_rows(
     conditions = dict(only_if or {})
     if dialect.name != "postgresql":
         return _update_rows_executemany(executor, table, rows, key, common, conditions)
-    columns = _column_values(dialect, table, names, rows)
-    params: dict[str, Any] = {f"col_{n}": v for n, v in zip(names, columns, strict=True)}
+    stage = _stage(executor, table, names, _column_values(dialect, table, names, rows))
+    params: dict[str, Any] = {}
     for column, value in common.items():
         params[f"same_{column}"] = _plain(table.c[column].type, dialect, value)
     for column, allowed in conditions.items():
         params[f"only_{column}"] = [_plain(table.c[column].type, dialect, v) for v in allowed]
-    sql = _update_sql(dialect, table, key, tuple(names), tuple(common), tuple(conditions))
+    sql = _update_sql(dialect, table, stage, key, tuple(names), tuple(common), tuple(conditions))
     return set(executor.execute(text(sql), params).scalars())
 
 
@@ -159,7 +190,7 @@ def _column_values(
 
 
 def _plain(column_type: Any, dialect: Dialect, value: Any) -> Any:
-    """A value as the driver should see it inside an array (UTC-naive instants, JSON text)."""
+    """A value as the driver should see it (UTC-naive instants, JSON as text, enum values)."""
     processor = _processor(column_type, dialect)
     if processor is not None:
         value = processor(value)
@@ -175,46 +206,24 @@ def _processor(column_type: Any, dialect: Dialect) -> Any:
     """The column type's bind processor (TypeDecorators included), looked up once."""
     cache_key = (id(column_type), dialect.name)
     if cache_key not in _processors:
-        if isinstance(column_type, JSON):  # as text, cast to json[] by the statement
+        if isinstance(column_type, JSON):  # as text: COPY hands it to the json column
             _processors[cache_key] = lambda value: None if value is None else json.dumps(value)
         else:
             _processors[cache_key] = column_type.bind_processor(dialect)
     return _processors[cache_key]
 
 
-def _unnest(dialect: Dialect, table: Table, names: Sequence[str]) -> str:
-    """`unnest(CAST(:col_a AS T[]), …) AS v(a, …)` for these columns."""
-    quote = dialect.identifier_preparer.quote
-    arrays = ", ".join(
-        f"CAST(:col_{name} AS {table.c[name].type.compile(dialect=dialect)}[])" for name in names
-    )
-    return f"unnest({arrays}) AS v({', '.join(quote(name) for name in names)})"
-
-
-@cache
-def _insert_sql(
-    dialect: Dialect, table: Table, names: tuple[str, ...], conflict: tuple[str, ...]
-) -> str:
-    """The INSERT … SELECT FROM unnest statement (built once per table and columns)."""
-    quote = dialect.identifier_preparer.quote
-    columns = ", ".join(quote(name) for name in names)
-    source = _unnest(dialect, table, names)
-    sql = f"INSERT INTO {quote(table.name)} ({columns}) SELECT {columns} FROM {source}"
-    if conflict:
-        sql += f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING"
-    return sql
-
-
 @cache
 def _update_sql(
     dialect: Dialect,
     table: Table,
+    stage: str,
     key: str,
     names: tuple[str, ...],
     common: tuple[str, ...],
     conditions: tuple[str, ...],
 ) -> str:
-    """The UPDATE … FROM unnest statement (built once per table, columns and conditions)."""
+    """The UPDATE … FROM the staged rows (built once per table, columns and conditions)."""
     quote = dialect.identifier_preparer.quote
     target = quote(table.name)
     assignments = [f"{quote(n)} = v.{quote(n)}" for n in names if n != key]
@@ -224,7 +233,7 @@ def _update_sql(
         sql_type = table.c[column].type.compile(dialect=dialect)
         where.append(f"{target}.{quote(column)} = ANY(CAST(:only_{column} AS {sql_type}[]))")
     return (
-        f"UPDATE {target} SET {', '.join(assignments)} FROM {_unnest(dialect, table, names)} "
+        f"UPDATE {target} SET {', '.join(assignments)} FROM {stage} AS v "
         f"WHERE {' AND '.join(where)} RETURNING {target}.{quote(key)}"
     )
 
