@@ -18,6 +18,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+import psycopg
 from sqlalchemy import JSON, Connection, Table, bindparam, insert, select, text
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session
@@ -103,9 +104,20 @@ def _copy(executor: Executor, target: str, names: Sequence[str], columns: list[l
     """COPY … FROM STDIN on the caller's connection and transaction (psycopg's C row writer)."""
     quote = dialect_of(executor).identifier_preparer.quote
     statement = f"COPY {target} ({', '.join(quote(n) for n in names)}) FROM STDIN"
-    with _driver(executor).cursor() as cursor, cursor.copy(statement) as copy:
-        for values in zip(*columns, strict=True):
-            copy.write_row(values)
+    try:
+        with _driver(executor).cursor() as cursor, cursor.copy(statement) as copy:
+            for values in zip(*columns, strict=True):
+                copy.write_row(values)
+    except psycopg.Error as exc:
+        # PostgreSQL's COPY errors quote the offending value (a message body, a phone
+        # number); only the kind of error may reach the logs, as with hide_parameters.
+        raise BulkWriteError(
+            f"COPY into {target} failed: {exc.sqlstate or type(exc).__name__}"
+        ) from None
+
+
+class BulkWriteError(Exception):
+    """A bulk write failed; the message names the table and error code, never a value."""
 
 
 def _stage(executor: Executor, table: Table, names: Sequence[str], columns: list[list[Any]]) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import Table
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.db.bulk import insert_rows, update_rows
+from bot.db.bulk import BulkWriteError, insert_rows, update_rows
 from bot.models import (
     ChannelKind,
     Direction,
@@ -130,3 +132,16 @@ def test_update_changes_only_rows_still_in_an_allowed_state(session: Session) ->
         assert stored[row_id].provider_id == f"p{n}"
         assert stored[row_id].sent_at == later
     assert stored[moved].status == MessageStatus.DELIVERED and stored[moved].provider_id is None
+
+
+@pytest.mark.postgres
+def test_a_failed_copy_names_the_table_but_not_the_value(engine: Engine) -> None:
+    """PostgreSQL quotes the offending value in COPY errors; none of it reaches the logs."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; SQLite writes through SQLAlchemy, hide_parameters")
+    with Session(engine) as session:
+        with pytest.raises(BulkWriteError) as failure:
+            insert_rows(session, MESSAGES, [_message(1, address="+45 secret " * 10)])
+        session.rollback()
+    assert "message" in str(failure.value) and "secret" not in str(failure.value)
+    assert failure.value.__cause__ is None and failure.value.__suppress_context__
