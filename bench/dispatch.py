@@ -1,6 +1,7 @@
 """Plan and dispatch due wake-ups to a null provider; APScheduler's job store as the baseline.
 
-Run: `.venv/bin/python -m bench.dispatch [--messages 100000] [--skip-postgres] [--pg-url URL]`
+Run: `.venv/bin/python -m bench.dispatch [--messages 100000] [--skip-sqlite] [--skip-postgres]
+[--skip-baseline] [--pg-url URL]`
 
 Three runs on the same workload (N citizens whose 08:00 shift needs a wake-up text at 06:30),
 one after another:
@@ -279,6 +280,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000, help="rows per dispatcher pass")
     parser.add_argument("--pg-url", default=os.environ.get("MAKKER_TEST_PG_URL", DEFAULT_PG_URL))
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--all-cores", action="store_true", help="do not pin to one core")
@@ -286,12 +288,10 @@ def main() -> None:
     if not args.all_cores and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     runs: list[Run] = []
-    with TemporaryDirectory() as tmp:
-        runs.append(
-            run_makker(
-                f"sqlite:///{Path(tmp) / 'bench.db'}", "makker / sqlite", args.messages, args.batch
-            )
-        )
+    if not args.skip_sqlite:
+        with TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            runs.append(run_makker(url, "makker / sqlite", args.messages, args.batch))
     if not args.skip_postgres:
         name, url = create_pg_database(args.pg_url)
         try:

@@ -118,7 +118,7 @@ def _due(now: datetime, limit: int) -> Any:
             col(WakeUp.next_step_at) <= now,
             col(WakeUp.status) == WakeUpStatus.OPEN,
         )
-        .order_by(col(WakeUp.next_step_at), col(WakeUp.id))
+        .order_by(col(WakeUp.next_step_at))  # the order of ix_wake_up_due: no sort
         .limit(limit)
         # Only the wake-up rows are locked; another worker skips them, not the citizens.
         .with_for_update(skip_locked=True, of=WakeUp)
