@@ -57,7 +57,7 @@ from flows.answers import pick
 from flows.engine import Turn, say
 from flows.people import consultant_of, current_placements, unique_contacts
 from flows.wake_up_first_texts import FIRST_TEXT as FIRST_TEXT  # the kind, used by callers
-from flows.wake_up_first_texts import claim_and_text
+from flows.wake_up_first_texts import claim_and_text, place_text
 from flows.wake_up_texts import (
     CONFIRMED,
     STILL_SICK_CHOICES,
@@ -422,10 +422,10 @@ def _withdraw_pending(session: Session, row: WakeUp, now: datetime) -> None:
 def _place(session: Session, placement: Placement, *, with_address: bool = False) -> str:
     """Where the shift is: the employer; on the first day also the address (SMS length)."""
     employer = session.get(Employer, placement.employer_id)
-    name = employer.name if employer is not None else ""
-    if with_address and placement.workplace_address:
-        return f"{name}, {placement.workplace_address}" if name else placement.workplace_address
-    return name
+    return place_text(
+        employer.name if employer is not None else None,
+        placement.workplace_address if with_address else None,
+    )
 
 
 def _kind_of_first(session: Session, row: WakeUp) -> str | None:

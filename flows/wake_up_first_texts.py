@@ -31,6 +31,7 @@ from bot.models import (
     WakeUpStage,
     WakeUpStatus,
 )
+from bot.models.placement import runs_on
 from bot.outbox import Option, insert_many, outbox_values
 from bot.recipients import recipient_from
 from flows.engine import render_options
@@ -143,7 +144,9 @@ def _plain_text(row: Any, now: datetime) -> dict[str, Any] | None:
     )
     if recipient is None:
         return None
-    place = _place(row.employer_name, row.workplace_address if row.day == row.start_date else None)
+    place = place_text(
+        row.employer_name, row.workplace_address if row.day == row.start_date else None
+    )
     body = _body(recipient.language, place, row.shift_start).replace(NAME, row.first_name)
     return outbox_values(
         recipient=recipient,
@@ -163,16 +166,14 @@ def _wanted(row: Any, now: datetime) -> bool:
         row.citizen_active
         and row.opted_out_at is None
         and row.wakeup_enabled
-        and row.placement_active
-        and row.start_date <= day
-        and (row.end_date is None or day <= row.end_date)
+        and runs_on(day, active=row.placement_active, start=row.start_date, end=row.end_date)
         and not row.away
         and now < row.shift_start
     )
 
 
-def _place(employer: str | None, address: str | None) -> str:
-    """flows.wake_up._place on columns: the employer, on the first day with the address."""
+def place_text(employer: str | None, address: str | None) -> str:
+    """Where the shift is: the employer, and the address when given (the first day)."""
     name = employer or ""
     if address:
         return f"{name}, {address}" if name else address

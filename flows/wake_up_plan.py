@@ -44,7 +44,7 @@ from bot.models import (
     WakeUpStage,
     WakeUpStatus,
 )
-from bot.models.placement import Shift, WeeklySchedule
+from bot.models.placement import Shift, WeeklySchedule, runs_on
 from bot.outbox import render_sms
 from bot.settings import Settings, get_settings
 from bot.sms import segments
@@ -121,9 +121,7 @@ class Terms:
 
     def is_current(self, day: date) -> bool:
         """Placement.is_current on these terms."""
-        if not self.active or day < self.start_date:
-            return False
-        return self.end_date is None or day <= self.end_date
+        return runs_on(day, active=self.active, start=self.start_date, end=self.end_date)
 
 
 @lru_cache(maxsize=1024)

@@ -130,6 +130,9 @@ class Placement(PlacementBase, table=True):
 
     def is_current(self, day: date) -> bool:
         """Whether the placement runs on that date."""
-        if not self.active or day < self.start_date:
-            return False
-        return self.end_date is None or day <= self.end_date
+        return runs_on(day, active=self.active, start=self.start_date, end=self.end_date)
+
+
+def runs_on(day: date, *, active: bool, start: date, end: date | None) -> bool:
+    """Whether a placement with these dates runs on a day (also for rows read as columns)."""
+    return active and start <= day and (end is None or day <= end)
