@@ -7,19 +7,21 @@ Three runs on the same workload (N citizens whose 08:00 shift needs a wake-up te
 one after another:
 
 - **makker / sqlite** and **makker / postgres**: N citizens with placements are seeded
-  (not timed). *Plan* is the real path on a virtual clock: `plan_wake_ups` at 05:00 (one
-  row per citizen and day, send times), then `advance_wake_ups` at 06:30 in passes of 2,000
-  (each writes its first texts to the outbox). *Dispatch* runs `Dispatcher.dispatch_once`
-  until none is left, sending to a null channel that accepts every message at once. Rate
-  limits are raised out of the way: this measures the engine (claim → send → record), not
-  Twilio's 10 segments/s.
+  (not timed). The rest is the real path on a virtual clock, on a Friday (so planning has
+  no Saturday rows to add). *Plan*: `plan_wake_ups` at 05:00 writes one row per citizen
+  with its send time. *Dispatch*: 06:30 as `makker worker` runs it, the wake-up step job
+  (`scheduler.jobs.advance_wake_ups`, passes of 2,000 first texts into the outbox) in a
+  thread while `Dispatcher.dispatch_once` sends what is written, until all N are sent, to
+  a null channel that accepts every message at once. Rate limits are raised out of the
+  way: this measures the engine (claim → send → record), not Twilio's 10 segments/s.
 - **apscheduler / postgres** (the baseline): one APScheduler 3 job per message in a
   `SQLAlchemyJobStore` on PostgreSQL (a `date` trigger at the due time), run by a
   `BackgroundScheduler` with a thread pool; the job calls the same null send.
 
-Each run prints the time to plan (write the rows / add the jobs), the time to dispatch, and
-messages per second over both; then the ratio of makker/postgres to the baseline. The
-process is pinned to one CPU core (`os.sched_setaffinity`) unless `--all-cores`.
+Each run prints the time to plan (write the rows / add the jobs), the time to dispatch (text
+and send / run the jobs), and messages per second over both; then the ratio of
+makker/postgres to the baseline. The process is pinned to one CPU core
+(`os.sched_setaffinity`) unless `--all-cores`.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from sqlmodel import Session, col, func, select
 from bench.inbound import create_pg_database, drop_pg_database
 from bot.channels.base import OutboundMessage, SendResult
 from bot.clock import at_local, clock_source
-from bot.db.engine import make_engine, write_scope
+from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
 from bot.dispatcher import Dispatcher
 from bot.models import (
@@ -57,12 +59,13 @@ from bot.models import (
     Placement,
 )
 from bot.settings import Settings
-from flows.wake_up import STEP_LIMIT, advance_wake_ups
 from flows.wake_up_plan import plan_wake_ups
+from scheduler import jobs
 from scheduler.virtual_time import VirtualClock
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PLAN_BATCH = 2000
+IDLE_SECONDS = 0.01  # the dispatcher's pause when the step job has not written more yet
 FAST: dict[str, Any] = {
     "sms_segments_per_second": 1e9,
     "telegram_messages_per_second": 1e9,
@@ -107,7 +110,10 @@ class Run:
 
 CITIZENS: Table = Citizen.__table__  # type: ignore[attr-defined]
 PLACEMENTS: Table = Placement.__table__  # type: ignore[attr-defined]
-MONDAY = date(2026, 11, 23)  # an ordinary working day; shifts at 08:00, texts due 06:30
+# An ordinary working day (shifts at 08:00, texts due 06:30) before a weekend: its 05:00
+# planning writes exactly the N rows of the workload. On other days it would also plan
+# tomorrow's, which on every day but a placement's first are planned the evening before.
+FRIDAY = date(2026, 11, 27)
 
 
 def seed(engine: Engine, count: int) -> None:
@@ -162,7 +168,7 @@ def seed(engine: Engine, count: int) -> None:
                         "contact_id": contact.id,
                         "employer_id": employer.id,
                         "kind": "virksomhedspraktik",
-                        "start_date": MONDAY,
+                        "start_date": FRIDAY,
                         "schedule": schedule,
                         "active": True,
                         "wakeup_enabled": True,
@@ -180,29 +186,36 @@ def seed(engine: Engine, count: int) -> None:
 
 
 def plan(engine: Engine, settings: Settings, clock: VirtualClock) -> None:
-    """The real wake-up path: plan the morning (05:00), then take the first step (06:30)."""
-    clock.now = at_local(MONDAY, time(5, 0))
+    """The 05:00 planning run: one wake-up row per citizen, with its send time."""
+    clock.now = at_local(FRIDAY, time(5, 0))
     with Session(engine) as session:
         plan_wake_ups(session, clock.now, settings)
         session.commit()
-    clock.now = at_local(MONDAY, time(6, 30))
-    while True:
-        with write_scope(engine) as session:
-            done = advance_wake_ups(session, clock.now)
-        if done < STEP_LIMIT:
-            break
 
 
-def dispatch_all(engine: Engine, settings: Settings, count: int) -> NullChannel:
-    """Run dispatcher passes until every row is sent."""
+def morning(engine: Engine, settings: Settings, clock: VirtualClock, count: int) -> NullChannel:
+    """06:30 as a worker runs it: the wake-up step job in a thread, the dispatcher beside it.
+
+    scheduler.runtime runs both ticks in one process; the step job writes the first texts
+    pass by pass while the dispatcher sends what is already written.
+    """
+    clock.now = at_local(FRIDAY, time(6, 30))
     channel = NullChannel()
     dispatcher = Dispatcher(engine, dict.fromkeys(ChannelKind, channel), settings, concurrency=200)
 
+    def steps() -> None:
+        while jobs.advance_wake_ups(engine):
+            pass
+
     async def loop() -> None:
+        stepper = asyncio.ensure_future(asyncio.to_thread(steps))
         while channel.count < count:
             report = await dispatcher.dispatch_once()
             if report.total == 0:
-                break
+                if stepper.done():
+                    break
+                await asyncio.wait({stepper}, timeout=IDLE_SECONDS)  # the next pass is coming
+        await stepper
 
     asyncio.run(loop())
     return channel
@@ -215,13 +228,13 @@ def run_makker(url: str, target: str, count: int, batch: int) -> Run:
     settings = Settings(
         _env_file=None, database_url=url, demo_data=False, dispatch_batch_size=batch, **FAST
     )
-    clock = VirtualClock(at_local(MONDAY, time(4, 0)))
+    clock = VirtualClock(at_local(FRIDAY, time(4, 0)))
     with clock_source(clock):
         seed(engine, count)
         started = timer.perf_counter()
         plan(engine, settings, clock)
         planned = timer.perf_counter()
-        channel = dispatch_all(engine, settings, count)
+        channel = morning(engine, settings, clock, count)
         done = timer.perf_counter()
     with Session(engine) as session:
         sent = session.exec(

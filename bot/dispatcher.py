@@ -14,10 +14,10 @@ import random
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, any_, bindparam, select, update
+from sqlalchemy import Connection, Integer, Table, any_, bindparam, select, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import col
@@ -38,9 +38,7 @@ JITTER = 0.2  # ±20 %, so retries after an outage do not arrive in one burst
 DEFAULT_CONCURRENCY = 10
 MAX_ERROR_LENGTH = 500  # Message.last_error column size
 MESSAGES: Table = Message.__table__  # type: ignore[attr-defined]
-CANDIDATES_PER_SLOT = (
-    3  # due rows looked at per row claimed: one paused channel cannot starve the rest
-)
+CANDIDATES_PER_SLOT = 3  # due rows a pass may look at per row: a paused channel starves none
 
 
 # Statuses a provider callback may have set before the send itself was recorded.
@@ -177,48 +175,31 @@ class Dispatcher:
     def _claim(self, limit: int) -> list[_Claimed]:
         """Pick due rows, then flip the ones the rate limits allow to `sending`, in one transaction.
 
-        The candidates are read without their bodies; only the rows taken come back whole,
-        from the UPDATE that claims them.
+        The first `limit` due rows are looked at; only when the rate limits turned some of
+        them away does the claim look further (up to CANDIDATES_PER_SLOT × limit in all), so
+        one paused channel cannot hold up the others, and a free-flowing batch locks no row
+        it does not send. Candidates are read without their bodies; only the rows taken come
+        back whole, from the UPDATE that claims them.
         """
         now = utcnow()
-        due = (
-            select(
-                col(Message.id),
-                col(Message.channel),
-                col(Message.address),
-                col(Message.segments),
-            )
-            .where(
-                col(Message.direction) == Direction.OUTBOUND,
-                col(Message.status) == MessageStatus.PENDING,
-                col(Message.next_attempt_at) <= now,
-            )
-            # Earliest deadline first: a wake-up due at 06:30 goes before a digest due at 06:00
-            # whose deadline is later. Every outbound row has one (bot.outbox.outbox_values;
-            # migration 0005 gave older rows their due time), so ix_message_deadline serves it.
-            .order_by(col(Message.deadline), col(Message.id))
-            .limit(limit * CANDIDATES_PER_SLOT)
-            # PostgreSQL: rows another worker is claiming right now are skipped, not waited
-            # for. SQLite ignores this; its BEGIN IMMEDIATE serialises claimers instead.
-            .with_for_update(skip_locked=True)
-        )
         with _write_transaction(self.engine) as conn:
-            candidates = conn.execute(due).all()
+            candidates = conn.execute(_due(now, limit)).all()
             if not candidates:
                 return []
+            # Every channel's bucket, in one fixed order, before any chat's: a claim that
+            # looks further below never waits for a bucket while holding a later one.
             allowance = rate_limits.open_allowance(
-                conn,
-                {ChannelKind(r.channel) for r in candidates},
-                now,
-                self.settings,
-                chats={r.address for r in candidates if r.channel == ChannelKind.TELEGRAM},
+                conn, set(ChannelKind), now, self.settings, chats=_chats(candidates)
             )
-            order: list[int] = []
-            for r in candidates:
-                if len(order) == limit:
-                    break  # no capacity is spent on rows this pass does not send
-                if allowance.take(ChannelKind(r.channel), r.address, r.segments, self.settings):
-                    order.append(r.id)
+            order = self._take(allowance, candidates, limit, [])
+            refused = len(order) < len(candidates)
+            if refused and len(order) < limit == len(candidates) and allowance.can_pay_any():
+                last = candidates[-1]
+                further = conn.execute(
+                    _due(now, limit * (CANDIDATES_PER_SLOT - 1), after=(last.deadline, last.id))
+                ).all()
+                rate_limits.add_chats(conn, allowance, _chats(further), now, self.settings)
+                order = self._take(allowance, further, limit, order)
             rate_limits.save(conn, allowance, now)
             if not order:
                 return []
@@ -243,6 +224,21 @@ class Dispatcher:
                 ).all()
             }
         return [_claimed(taken[row_id]) for row_id in order if row_id in taken]
+
+    def _take(
+        self,
+        allowance: rate_limits.Allowance,
+        candidates: Sequence[Any],
+        limit: int,
+        order: list[int],
+    ) -> list[int]:
+        """Add the candidates the buckets pay for to `order`, in their order, up to `limit`."""
+        for r in candidates:
+            if len(order) == limit:
+                break  # no capacity is spent on rows this pass does not send
+            if allowance.take(r.channel, r.address, r.segments, self.settings):
+                order.append(r.id)
+        return order
 
     async def _send(self, message: OutboundMessage) -> SendResult | ChannelError:
         """Hand one message to its channel; every failure becomes a ChannelError value."""
@@ -379,6 +375,43 @@ class Dispatcher:
             "" if isinstance(outcome, SendResult) else f": {outcome.reason}",
         )
         return status
+
+
+def _due(now: datetime, limit: int, after: tuple[datetime | None, int] | None = None) -> Any:
+    """Due outbound rows without their bodies, earliest deadline first, locked for this claim.
+
+    `after` continues behind the (deadline, id) of the last row already looked at.
+    """
+    query = (
+        select(
+            col(Message.id),
+            col(Message.channel),
+            col(Message.address),
+            col(Message.segments),
+            col(Message.deadline),
+        )
+        .where(
+            col(Message.direction) == Direction.OUTBOUND,
+            col(Message.status) == MessageStatus.PENDING,
+            col(Message.next_attempt_at) <= now,
+        )
+        # Earliest deadline first: a wake-up due at 06:30 goes before a digest due at 06:00
+        # whose deadline is later. Every outbound row has one (bot.outbox.outbox_values;
+        # migration 0005 gave older rows their due time), so ix_message_deadline serves it.
+        .order_by(col(Message.deadline), col(Message.id))
+        .limit(limit)
+        # PostgreSQL: rows another worker is claiming right now are skipped, not waited
+        # for. SQLite ignores this; its BEGIN IMMEDIATE serialises claimers instead.
+        .with_for_update(skip_locked=True)
+    )
+    if after is not None:
+        query = query.where(tuple_(col(Message.deadline), col(Message.id)) > tuple_(*after))
+    return query
+
+
+def _chats(candidates: Sequence[Any]) -> set[str]:
+    """The Telegram chats among the candidates (each has a bucket of its own)."""
+    return {r.address for r in candidates if r.channel == ChannelKind.TELEGRAM}
 
 
 def _id_among(conn: Connection, ids: list[int]) -> Any:

@@ -1,8 +1,8 @@
 """Per-channel send rates shared by every dispatcher process: token buckets in the database.
 
 Each limited channel has one `rate_bucket` row (SMS per sender number, Telegram overall,
-voice calls). A claim locks the rows it needs (FOR UPDATE on PostgreSQL; SQLite's write
-lock serialises claimers anyway), refills them for the time that passed, and takes only the
+voice calls). A claim locks every channel's row, then the chats' it needs (FOR UPDATE on
+PostgreSQL; SQLite's write lock serialises claimers anyway), refills them for the time that passed, and takes only the
 messages the tokens pay for: an SMS costs its segments, a Telegram message or a call one.
 Telegram also allows about one message per second per chat: each chat that has messages
 waiting gets its own small bucket row (`telegram:chat:<id>`). A provider's 429 (Twilio's
@@ -32,6 +32,7 @@ class Limit:
 
     name: str
     rate: float
+    per_chat: bool = False
 
     @property
     def capacity(self) -> float:
@@ -60,7 +61,9 @@ def cost_of(channel: ChannelKind, segments: int) -> float:
 
 def chat_limit(address: str, settings: Settings) -> Limit:
     """The per-chat bucket of one Telegram chat."""
-    return Limit(f"telegram:chat:{address}", settings.telegram_chat_messages_per_second)
+    return Limit(
+        f"telegram:chat:{address}", settings.telegram_chat_messages_per_second, per_chat=True
+    )
 
 
 @dataclass
@@ -82,6 +85,14 @@ class Allowance:
             self.tokens[limit.name] -= cost
         return True
 
+    def can_pay_any(self) -> bool:
+        """Whether some channel's bucket still pays for a message (the cheapest costs one)."""
+        return any(
+            self.tokens[name] >= min(1.0, limit.capacity)
+            for name, limit in self.limits.items()
+            if not limit.per_chat
+        )
+
 
 def open_allowance(
     conn: Connection,
@@ -90,24 +101,41 @@ def open_allowance(
     settings: Settings,
     chats: set[str] | None = None,
 ) -> Allowance:
-    """Lock and refill the buckets the claim needs (`chats`: Telegram chats waiting)."""
-    wanted = [limit_for(c, settings) for c in channels]
-    wanted += [chat_limit(chat, settings) for chat in sorted(chats or ())]
-    limits = {limit.name: limit for limit in wanted}
+    """Lock and refill the channels' buckets, then those of the Telegram chats waiting.
+
+    Each statement locks in name order, and every channel's bucket is held before any
+    chat's, so claims that add chats later (add_chats) never wait for each other in a ring.
+    """
+    allowance = Allowance({}, {})
+    _lock(conn, allowance, [limit_for(c, settings) for c in sorted(channels)], now)
+    add_chats(conn, allowance, chats or set(), now, settings)
+    return allowance
+
+
+def add_chats(
+    conn: Connection, allowance: Allowance, chats: set[str], now: datetime, settings: Settings
+) -> None:
+    """Lock and refill the buckets of more Telegram chats, for rows the claim looks at later."""
+    _lock(conn, allowance, [chat_limit(chat, settings) for chat in sorted(chats)], now)
+
+
+def _lock(conn: Connection, allowance: Allowance, wanted: list[Limit], now: datetime) -> None:
+    """Add these buckets to the allowance, locked, with the tokens refilled since last use."""
+    limits = {limit.name: limit for limit in wanted if limit.name not in allowance.limits}
     if not limits:
-        return Allowance({}, {})
+        return
     _ensure_rows(conn, list(limits), now)
     rows = conn.execute(
         select(col(RateBucket.name), col(RateBucket.tokens), col(RateBucket.updated_at))
         .where(col(RateBucket.name).in_(list(limits)))
+        .order_by(col(RateBucket.name))
         .with_for_update()
     ).all()
-    tokens: dict[str, float] = {}
     for name, stored, updated_at in rows:
         limit = limits[name]
         elapsed = max((now - updated_at).total_seconds(), 0.0)
-        tokens[name] = min(limit.capacity, stored + elapsed * limit.rate)
-    return Allowance(tokens, limits)
+        allowance.tokens[name] = min(limit.capacity, stored + elapsed * limit.rate)
+    allowance.limits.update(limits)
 
 
 def save(conn: Connection, allowance: Allowance, now: datetime) -> None:

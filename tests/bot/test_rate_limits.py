@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
 import time_machine
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot import dispatcher as dispatcher_module
 from bot.channels.base import ChannelError, OutboundMessage, SendResult
 from bot.clock import utcnow
 from bot.dispatcher import Dispatcher
@@ -189,3 +192,33 @@ def test_a_paused_channel_does_not_hold_up_the_others(
     with Session(engine) as s:
         waiting = s.exec(select(Message).where(col(Message.status) == MessageStatus.PENDING)).all()
     assert len(waiting) == 2
+
+
+def test_a_pass_looks_further_only_when_the_limits_turned_rows_away(
+    engine: Engine,
+    session: Session,
+    settings: Settings,
+    clock: time_machine.Traveller,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Free-flowing: one window of `batch` rows. SMS out of tokens: a second, wider one."""
+    for _ in range(40):
+        queue(session, options=())
+    windows: list[tuple[int, bool]] = []
+    real = dispatcher_module._due
+
+    def spy(now: datetime, limit: int, after: tuple[datetime | None, int] | None = None) -> Any:
+        windows.append((limit, after is not None))
+        return real(now, limit, after)
+
+    monkeypatch.setattr(dispatcher_module, "_due", spy)
+    fast = dispatcher(engine, limited(settings, sms_segments_per_second=1000.0), Recording())
+    assert run(fast) == 40  # batch 100: all of them, from one window
+    assert windows == [(100, False)]
+
+    for _ in range(40):
+        queue(session, options=())
+    windows.clear()
+    slow = dispatcher(engine, limited(settings, dispatch_batch_size=15), Recording())
+    assert run(slow) == 10  # 15 looked at, 10 paid for, 5 turned away: look behind them
+    assert windows == [(15, False), (30, True)]
