@@ -9,15 +9,28 @@ no other path sends a row twice, and no row is ever lost.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, any_, bindparam, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Table,
+    Text,
+    any_,
+    bindparam,
+    cast,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import col
@@ -41,6 +54,7 @@ MESSAGES: Table = Message.__table__  # type: ignore[attr-defined]
 CANDIDATES_PER_SLOT = 3  # due rows a pass may look at per row: a paused channel starves none
 
 
+NOT_SENT = ChannelError("not sent", retryable=True)  # placeholder until a sender fills it in
 # Statuses a provider callback may have set before the send itself was recorded.
 AFTER_SENT = (
     MessageStatus.SENT,
@@ -102,13 +116,15 @@ class Dispatcher:
         claimed = await asyncio.to_thread(self._claim, self.settings.dispatch_batch_size)
         if not claimed:
             return report
-        semaphore = asyncio.Semaphore(self.concurrency)
+        outcomes: list[SendResult | ChannelError] = [NOT_SENT] * len(claimed)
+        queue = iter(enumerate(claimed))
 
-        async def one(row: _Claimed) -> SendResult | ChannelError:
-            async with semaphore:
-                return await self._send(row.message)
+        async def sender() -> None:
+            # `concurrency` senders share one queue: no task per message for a big batch.
+            for index, row in queue:
+                outcomes[index] = await self._send(row.message)
 
-        outcomes = await asyncio.gather(*(one(row) for row in claimed))
+        await asyncio.gather(*(sender() for _ in range(min(self.concurrency, len(claimed)))))
         statuses = await asyncio.to_thread(
             self._settle_batch, list(zip(claimed, outcomes, strict=True))
         )
@@ -217,7 +233,8 @@ class Dispatcher:
                         col(Message.channel),
                         col(Message.address),
                         col(Message.body),
-                        col(Message.options),
+                        # As stored: a batch shares a few distinct option lists (_options).
+                        cast(col(Message.options), Text).label("options"),
                         col(Message.idempotency_key),
                         col(Message.attempts),
                     )
@@ -434,9 +451,12 @@ def _claimed(row: Any) -> _Claimed:
     return _Claimed(message=message, attempts=row.attempts)
 
 
-def _options(stored: Sequence[Mapping[str, Any]] | None) -> tuple[Option, ...]:
-    """Options as stored by bot.outbox.enqueue (value/label dicts)."""
-    return tuple(Option(value=str(o["value"]), label=str(o["label"])) for o in stored or ())
+@lru_cache(maxsize=1024)
+def _options(stored: str | None) -> tuple[Option, ...]:
+    """Options as bot.outbox stores them (a JSON list of value/label objects), parsed once."""
+    return tuple(
+        Option(value=str(o["value"]), label=str(o["label"])) for o in json.loads(stored or "[]")
+    )
 
 
 @contextmanager

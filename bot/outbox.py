@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session
@@ -88,7 +89,7 @@ def outbox_values(
         "kind": kind,
         "language": recipient.language,
         "body": body,
-        "options": [{"value": o.value, "label": o.label} for o in options],
+        "options": _stored(tuple(options)),
         "status": MessageStatus.SUPPRESSED if suppressed else MessageStatus.PENDING,
         "idempotency_key": idempotency_key,
         "in_reply_to_id": in_reply_to_id,
@@ -99,6 +100,12 @@ def outbox_values(
         "created_at": now,
         "updated_at": now,
     }
+
+
+@lru_cache(maxsize=1024)
+def _stored(options: tuple[Option, ...]) -> list[dict[str, str]]:
+    """Options as the column stores them; one list per distinct set, shared (never mutated)."""
+    return [{"value": o.value, "label": o.label} for o in options]
 
 
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:

@@ -2,8 +2,9 @@
 
 Each limited channel has one `rate_bucket` row (SMS per sender number, Telegram overall,
 voice calls). A claim locks every channel's row, then the chats' it needs (FOR UPDATE on
-PostgreSQL; SQLite's write lock serialises claimers anyway), refills them for the time that passed, and takes only the
-messages the tokens pay for: an SMS costs its segments, a Telegram message or a call one.
+PostgreSQL; SQLite's write lock serialises claimers anyway), refills them for the time that
+passed, and takes only the messages the tokens pay for: an SMS costs its segments, a
+Telegram message or a call one.
 Telegram also allows about one message per second per chat: each chat that has messages
 waiting gets its own small bucket row (`telegram:chat:<id>`). A provider's 429 (Twilio's
 Retry-After, Telegram's retry_after) empties the bucket below zero, which pauses the whole

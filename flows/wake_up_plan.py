@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, update
+from sqlalchemy import String, Table, cast, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -112,7 +112,7 @@ class Terms:
     wakeup_enabled: bool
     wakeup_days: int | None
     wakeup_lead_minutes: int
-    schedule: str  # the weekly schedule as canonical JSON
+    schedule: str  # the weekly schedule as stored (JSON text)
 
     @property
     def weekly_schedule(self) -> WeeklySchedule:
@@ -196,7 +196,8 @@ def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = N
             col(Placement.wakeup_enabled),
             col(Placement.wakeup_days),
             col(Placement.wakeup_lead_minutes),
-            col(Placement.schedule),
+            # As stored, unparsed: placements on one schedule share one parse (_parsed).
+            cast(col(Placement.schedule), String).label("schedule"),
         ).where(col(Placement.active), col(Placement.wakeup_enabled))
     ).all()
     closures: dict[int, frozenset[date]] = {}
@@ -248,7 +249,7 @@ def _terms(placement: Any) -> Terms:
         wakeup_enabled=placement.wakeup_enabled,
         wakeup_days=placement.wakeup_days,
         wakeup_lead_minutes=placement.wakeup_lead_minutes,
-        schedule=json.dumps(placement.schedule or {}, sort_keys=True),
+        schedule=placement.schedule or "{}",
     )
 
 

@@ -59,9 +59,9 @@ def insert_rows(
     dialect = dialect_of(executor)
     if dialect.name != "postgresql":
         return _insert_rows_executemany(executor, table, rows, returning_ids, skip_conflicts_on)
-    defaults = _scalar_defaults(table, set(rows[0]))
-    names = [*rows[0], *defaults]
-    full = [{**row, **defaults} for row in rows] if defaults else rows
+    given = list(rows[0])
+    defaults = _scalar_defaults(table, set(given))
+    names = [*given, *defaults]
     ids: list[int] = []
     if returning_ids:
         # Ids taken from the sequence first, so each row's id is known without relying on
@@ -73,9 +73,12 @@ def insert_rows(
                     "FROM generate_series(1, :n)"
                 ),
                 {"n": len(rows)},
-            ).scalars()
+            )
+            .scalars()
+            .all()
         )
-    columns = _column_values(dialect, table, names, full)
+    columns = _column_values(dialect, table, given, rows)
+    columns += [[_plain(table.c[n].type, dialect, v)] * len(rows) for n, v in defaults.items()]
     if ids:
         names, columns = ["id", *names], [ids, *columns]
     quote = dialect.identifier_preparer.quote
@@ -215,7 +218,7 @@ def update_rows(
     for column, allowed in conditions.items():
         params[f"only_{column}"] = [_plain(table.c[column].type, dialect, v) for v in allowed]
     sql = _update_sql(dialect, table, stage, key, tuple(names), tuple(common), tuple(conditions))
-    return set(executor.execute(text(sql), params).scalars())
+    return set(executor.execute(text(sql), params).scalars().all())
 
 
 def _column_values(
@@ -230,7 +233,14 @@ def _column_values(
             columns.append([_plain(table.c[name].type, dialect, first)] * len(values))
             continue
         processor = _processor(table.c[name].type, dialect)
-        if processor is not None:
+        if processor is not None and isinstance(table.c[name].type, JSON):
+            # Rows often share one object (a message's answer options): encode it once.
+            encoded: dict[int, Any] = {}
+            values = [
+                encoded[id(v)] if id(v) in encoded else encoded.setdefault(id(v), processor(v))
+                for v in values
+            ]
+        elif processor is not None:
             values = [processor(value) for value in values]
         columns.append([v.value if isinstance(v, Enum) else v for v in values])
     return columns
