@@ -13,7 +13,7 @@ channel for that long.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select, update
@@ -73,6 +73,7 @@ class Allowance:
 
     tokens: dict[str, float]
     limits: dict[str, Limit]
+    spent: set[str] = field(default_factory=set)  # buckets this claim took tokens from
 
     def take(self, channel: ChannelKind, address: str, segments: int, settings: Settings) -> bool:
         """Spend tokens for one message if the channel's bucket (and the chat's) allow it."""
@@ -84,6 +85,7 @@ class Allowance:
             return False
         for limit, cost in needed:
             self.tokens[limit.name] -= cost
+            self.spent.add(limit.name)
         return True
 
     def can_pay_any(self) -> bool:
@@ -140,12 +142,12 @@ def _lock(conn: Connection, allowance: Allowance, wanted: list[Limit], now: date
 
 
 def save(conn: Connection, allowance: Allowance, now: datetime) -> None:
-    """Write the buckets back after the claim took what it could."""
-    for name, tokens in allowance.tokens.items():
+    """Write back the buckets the claim took from; the others refill from their stored state."""
+    for name in sorted(allowance.spent):
         conn.execute(
             update(RateBucket)
             .where(col(RateBucket.name) == name)
-            .values(tokens=tokens, updated_at=now)
+            .values(tokens=allowance.tokens[name], updated_at=now)
         )
 
 

@@ -50,8 +50,8 @@ class Message(SQLModel, table=True):
     __tablename__ = "message"
     __table_args__ = (
         UniqueConstraint("direction", "channel", "provider_id", name="uq_message_provider_id"),
-        Index("ix_message_due", "status", "next_attempt_at"),
-        Index("ix_message_deadline", "status", "deadline", "id"),  # send order (dispatcher)
+        # Send order (the dispatcher) and every lookup by status.
+        Index("ix_message_deadline", "status", "deadline", "id"),
         Index("ix_message_participant", "participant_kind", "participant_id", "created_at"),
     )
 

@@ -48,7 +48,7 @@ class WakeUp(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     jobcentre_id: int = Field(foreign_key="jobcentre.id", index=True)
-    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    citizen_id: int = Field(foreign_key="citizen.id")  # uq_wake_up_citizen_day indexes it
     placement_id: int = Field(foreign_key="placement.id", index=True)
     day: date  # the Copenhagen calendar day of the shift
     shift_start: datetime = required_instant_field()  # the shift, as an instant
