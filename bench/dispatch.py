@@ -223,7 +223,7 @@ def morning(engine: Engine, settings: Settings, clock: VirtualClock, count: int)
 
 def run_makker(url: str, target: str, count: int, batch: int) -> Run:
     """Plan and dispatch on one database."""
-    engine = make_engine(url)
+    engine = make_engine(url, serve=True)  # as `makker worker` opens it
     upgrade(engine)
     settings = Settings(
         _env_file=None, database_url=url, demo_data=False, dispatch_batch_size=batch, **FAST
