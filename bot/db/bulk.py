@@ -236,10 +236,10 @@ def _column_values(
         if processor is not None and isinstance(table.c[name].type, JSON):
             # Rows often share one object (a message's answer options): encode it once.
             encoded: dict[int, Any] = {}
-            values = [
-                encoded[id(v)] if id(v) in encoded else encoded.setdefault(id(v), processor(v))
-                for v in values
-            ]
+            for value in values:
+                if id(value) not in encoded:
+                    encoded[id(value)] = processor(value)
+            values = [encoded[id(value)] for value in values]
         elif processor is not None:
             values = [processor(value) for value in values]
         columns.append([v.value if isinstance(v, Enum) else v for v in values])
