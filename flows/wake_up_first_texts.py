@@ -32,6 +32,7 @@ from sqlalchemy import (
     Boolean,
     Integer,
     String,
+    Table,
     Text,
     and_,
     any_,
@@ -52,7 +53,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from bot.clock import utcnow
-from bot.db.bulk import is_postgresql
+from bot.db.bulk import analyze_if_grown, is_postgresql
 from bot.db.types import UTCDateTime
 from bot.models import (
     Absence,
@@ -81,6 +82,7 @@ NAME = "\x01"  # stands for the first name in a rendering (no name holds it; Pos
 NAME_LETTERS = "".join(sorted(GSM_BASIC - {"\n", "\r", "\x1b"}))
 GSM_NAME = "^[" + re.sub(r"([\\\]\[^-])", r"\\\1", NAME_LETTERS) + "]*$"
 _MESSAGE_IDS: ColumnElement[str] = literal_column("pg_get_serial_sequence('message', 'id')")
+MESSAGES: Table = Message.__table__  # type: ignore[attr-defined]
 GSM_SINGLE, GSM_PART, UCS2_SINGLE, UCS2_PART = 160, 153, 70, 67
 
 
@@ -114,6 +116,9 @@ def claim_and_text(session: Session, now: datetime, limit: int) -> Claimed:
         # One statement: the claim, the texts and the move on as data-modifying CTEs.
         rows = session.execute(_claim_and_text_at_once(now, limit, texts, replies)).all()
         plain = [row.id for row in rows if row.plain]
+        # As insert_rows does: a morning can grow the outbox from nothing to 100,000 rows,
+        # and a planner that still thinks it empty sorts every due row for each claim.
+        analyze_if_grown(session, MESSAGES, len(plain))
     else:
         rows = session.execute(_claim(now, limit, texts, replies)).all()
         plain = [row.id for row in rows if row.plain]

@@ -86,7 +86,7 @@ def insert_rows(
         _copy(executor, quote(table.name), names, columns)
     else:
         _insert_staged(executor, table, names, columns, skip_conflicts_on)
-    _analyze_if_grown(executor, table, len(rows))
+    analyze_if_grown(executor, table, len(rows))
     return ids
 
 
@@ -110,7 +110,7 @@ def _insert_staged(
     )
 
 
-def _analyze_if_grown(executor: Executor, table: Table, added: int) -> None:
+def analyze_if_grown(executor: Executor, table: Table, added: int) -> None:
     """Refresh the planner's statistics when a write grew the table by half or more.
 
     Autovacuum gets there within a minute or so, but until then a table that just grew from
