@@ -26,12 +26,29 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, Table, cast, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    column,
+    exists,
+    func,
+    literal,
+    update,
+    values,
+)
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.clock import COPENHAGEN, at_local, local
-from bot.db.bulk import insert_rows
+from bot.db.bulk import analyze_if_grown, is_postgresql
+from bot.db.types import UTCDateTime
 from bot.hours import closure_days
 from bot.models import (
     AlertKind,
@@ -176,20 +193,18 @@ def morning_for(
 
 
 def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = None) -> int:
-    """Create today's and tomorrow's missing wake-up rows, then re-time the texts not yet sent."""
+    """Create today's and tomorrow's missing wake-up rows, then re-time the texts not yet sent.
+
+    Placements on equal terms (a cohort that started together on one schedule) share one
+    Morning: each distinct set of terms is read once and planned in Python (holidays, closure
+    days, DST), and the database writes the rows from a table of those mornings, choosing
+    the earlier shift when a citizen has two placements on one day.
+    """
     today = local(now).date()
     days = [today + timedelta(days=n) for n in range(PLAN_DAYS)]
-    existing = set(
-        tuple(row)
-        for row in session.execute(
-            sa_select(col(WakeUp.citizen_id), col(WakeUp.day)).where(col(WakeUp.day).in_(days))
-        ).all()
-    )
-    placements = session.execute(
+    terms = session.execute(
         sa_select(
-            col(Placement.id),
             col(Placement.jobcentre_id),
-            col(Placement.citizen_id),
             col(Placement.active),
             col(Placement.start_date),
             col(Placement.end_date),
@@ -197,59 +212,128 @@ def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = N
             col(Placement.wakeup_days),
             col(Placement.wakeup_lead_minutes),
             # As stored, unparsed: placements on one schedule share one parse (_parsed).
-            cast(col(Placement.schedule), String).label("schedule"),
-        ).where(col(Placement.active), col(Placement.wakeup_enabled))
+            _SCHEDULE.label("schedule"),
+        )
+        .where(col(Placement.active), col(Placement.wakeup_enabled))
+        .distinct()
     ).all()
     closures: dict[int, frozenset[date]] = {}
-    chosen: dict[tuple[int, date], tuple[Any, Morning]] = {}
-    for placement in placements:
-        if placement.jobcentre_id not in closures:
-            closures[placement.jobcentre_id] = closure_days(session, placement.jobcentre_id)
-        terms: Terms | None = None
+    mornings: list[tuple[Any, ...]] = []
+    for row in terms:
+        if row.jobcentre_id not in closures:
+            closures[row.jobcentre_id] = closure_days(session, row.jobcentre_id)
         for day in days:
-            if (placement.citizen_id, day) in existing:
-                continue
-            terms = terms or _terms(placement)
-            morning = _morning(terms, day, closures[placement.jobcentre_id])
+            morning = _morning(_terms(row), day, closures[row.jobcentre_id])
             if morning is None or morning.shift_start - MIN_NOTICE <= now:
                 continue
-            key = (placement.citizen_id, day)
-            if key not in chosen or morning.shift_start < chosen[key][1].shift_start:
-                chosen[key] = (placement, morning)  # two placements one day: the earlier shift
-    rows = [
-        {
-            "jobcentre_id": placement.jobcentre_id,
-            "citizen_id": placement.citizen_id,
-            "placement_id": placement.id,
-            "day": morning.day,
-            "shift_start": morning.shift_start,
-            "wake_at": morning.wake_at,
-            "status": WakeUpStatus.OPEN,
-            "stage": WakeUpStage.PLANNED,
-            "next_step_at": max(now, morning.wake_at),
-            "created_at": now,
-            "updated_at": now,
-        }
-        for placement, morning in chosen.values()
-    ]
-    if not rows:
+            mornings.append((*row, day, morning.shift_start, morning.wake_at))
+    if not mornings:
         return 0
-    # ON CONFLICT DO NOTHING: a second worker planning the same morning adds nothing.
-    insert_rows(session, WAKE_UPS, rows, skip_conflicts_on=["citizen_id", "day"])
-    retime_texts(session, days, now, settings or get_settings())
-    return len(rows)
+    # Counted from RETURNING: SQLite's driver reports no row count for a WITH … INSERT.
+    planned = len(session.execute(_insert_mornings(mornings, now, is_postgresql(session))).all())
+    if planned:
+        analyze_if_grown(session, WAKE_UPS, planned)
+        retime_texts(session, days, now, settings or get_settings())
+    return planned
 
 
-def _terms(placement: Any) -> Terms:
+_SCHEDULE = cast(col(Placement.schedule), String)
+
+
+def _insert_mornings(mornings: list[tuple[Any, ...]], now: datetime, on_postgresql: bool) -> Any:
+    """INSERT … SELECT one row per citizen and day from the placements and their mornings.
+
+    A citizen with two placements that day gets the earlier shift; a (citizen, day) that
+    has a row already gets none (ON CONFLICT DO NOTHING: a second worker planning the same
+    morning adds nothing).
+    """
+    table = (
+        values(
+            column("jobcentre_id", Integer),
+            column("active", Boolean),
+            column("start_date", Date),
+            column("end_date", Date),
+            column("wakeup_enabled", Boolean),
+            column("wakeup_days", Integer),
+            column("wakeup_lead_minutes", Integer),
+            column("schedule", String),
+            column("day", Date),
+            column("shift_start", UTCDateTime),
+            column("wake_at", UTCDateTime),
+            name="morning",
+        )
+        .data(mornings)
+        .cte("morning")
+    )
+    taken = exists().where(
+        col(WakeUp.citizen_id) == col(Placement.citizen_id), col(WakeUp.day) == table.c.day
+    )
+    earliest = func.row_number().over(
+        partition_by=(col(Placement.citizen_id), table.c.day),
+        order_by=(table.c.shift_start, col(Placement.id)),
+    )
+    candidates = (
+        sa_select(
+            col(Placement.jobcentre_id),
+            col(Placement.citizen_id),
+            col(Placement.id).label("placement_id"),
+            table.c.day,
+            table.c.shift_start,
+            table.c.wake_at,
+            earliest.label("rank"),
+        )
+        .join(
+            table,
+            and_(
+                table.c.jobcentre_id == col(Placement.jobcentre_id),
+                table.c.active == col(Placement.active),
+                table.c.start_date == col(Placement.start_date),
+                # (a NULL in VALUES has no type on PostgreSQL: the casts give it one)
+                cast(table.c.end_date, Date).is_not_distinct_from(col(Placement.end_date)),
+                table.c.wakeup_enabled == col(Placement.wakeup_enabled),
+                cast(table.c.wakeup_days, Integer).is_not_distinct_from(col(Placement.wakeup_days)),
+                table.c.wakeup_lead_minutes == col(Placement.wakeup_lead_minutes),
+                table.c.schedule == _SCHEDULE,
+            ),
+        )
+        .where(col(Placement.active), col(Placement.wakeup_enabled), ~taken)
+        .subquery()
+    )
+    wake_at = candidates.c.wake_at
+    rows = sa_select(
+        candidates.c.jobcentre_id,
+        candidates.c.citizen_id,
+        candidates.c.placement_id,
+        candidates.c.day,
+        candidates.c.shift_start,
+        wake_at,
+        literal(WakeUpStatus.OPEN.value),
+        literal(WakeUpStage.PLANNED.value),
+        case((wake_at > now, wake_at), else_=literal(now, UTCDateTime)),
+        literal(now, UTCDateTime),
+        literal(now, UTCDateTime),
+    ).where(candidates.c.rank == 1)
+    names = ["jobcentre_id", "citizen_id", "placement_id", "day", "shift_start", "wake_at"]
+    names += ["status", "stage", "next_step_at", "created_at", "updated_at"]
+    upsert = postgresql.insert if on_postgresql else sqlite.insert
+    return (
+        upsert(WAKE_UPS)
+        .from_select(names, rows)
+        .on_conflict_do_nothing(index_elements=["citizen_id", "day"])
+        .returning(col(WakeUp.id))
+    )
+
+
+def _terms(row: Any) -> Terms:
     """The planning terms of a selected placement row."""
     return Terms(
-        active=placement.active,
-        start_date=placement.start_date,
-        end_date=placement.end_date,
-        wakeup_enabled=placement.wakeup_enabled,
-        wakeup_days=placement.wakeup_days,
-        wakeup_lead_minutes=placement.wakeup_lead_minutes,
-        schedule=placement.schedule or "{}",
+        active=row.active,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        wakeup_enabled=row.wakeup_enabled,
+        wakeup_days=row.wakeup_days,
+        wakeup_lead_minutes=row.wakeup_lead_minutes,
+        schedule=row.schedule or "{}",
     )
 
 
