@@ -250,11 +250,12 @@ class Dispatcher:
         order: list[int],
     ) -> list[int]:
         """Add the candidates the buckets pay for to `order`, in their order, up to `limit`."""
-        for r in candidates:
+        take, settings = allowance.take, self.settings
+        for row_id, channel, address, segments, _deadline in candidates:
             if len(order) == limit:
                 break  # no capacity is spent on rows this pass does not send
-            if allowance.take(r.channel, r.address, r.segments, self.settings):
-                order.append(r.id)
+            if take(channel, address, segments, settings):
+                order.append(row_id)
         return order
 
     async def _send(self, message: OutboundMessage) -> SendResult | ChannelError:
@@ -440,15 +441,19 @@ def _id_among(conn: Connection, ids: list[int]) -> Any:
 
 def _claimed(row: Any) -> _Claimed:
     """Turn a selected row into the channel-neutral message a channel sends."""
+    row_id, channel, address, body, options, idempotency_key, attempts = row  # (a batch: fast)
     message = OutboundMessage(
-        id=row.id,
-        channel=ChannelKind(row.channel),
-        address=row.address,
-        body=row.body,
-        options=_options(row.options),
-        idempotency_key=row.idempotency_key,
+        id=row_id,
+        channel=_CHANNELS[channel],
+        address=address,
+        body=body,
+        options=_options(options),
+        idempotency_key=idempotency_key,
     )
-    return _Claimed(message=message, attempts=row.attempts)
+    return _Claimed(message=message, attempts=attempts)
+
+
+_CHANNELS = {kind.value: kind for kind in ChannelKind}  # a dict lookup, not an Enum() call
 
 
 @lru_cache(maxsize=1024)

@@ -74,10 +74,14 @@ class Allowance:
     tokens: dict[str, float]
     limits: dict[str, Limit]
     spent: set[str] = field(default_factory=set)  # buckets this claim took tokens from
+    by_channel: dict[str, Limit] = field(default_factory=dict)  # limit_for, once per channel
 
     def take(self, channel: ChannelKind, address: str, segments: int, settings: Settings) -> bool:
         """Spend tokens for one message if the channel's bucket (and the chat's) allow it."""
-        needed = [(limit_for(channel, settings), cost_of(channel, segments))]
+        limit = self.by_channel.get(channel)
+        if limit is None:
+            limit = self.by_channel[channel] = limit_for(channel, settings)
+        needed = [(limit, cost_of(channel, segments))]
         if channel == ChannelKind.TELEGRAM:
             needed.append((chat_limit(address, settings), 1.0))
         # A message dearer than a full bucket may go once the bucket is full, or it never could.

@@ -114,7 +114,8 @@ def claim_and_text(session: Session, now: datetime, limit: int) -> Claimed:
     texts, replies = _renderings(keys), _replies(keys, now)
     if is_postgresql(session):
         # One statement: the claim, the texts and the move on as data-modifying CTEs.
-        rows = session.execute(_claim_and_text_at_once(now, limit, texts, replies)).all()
+        statement = _claim_and_text_at_once(now, limit, texts, replies)
+        rows = session.connection().execute(statement).all()  # Core rows: no ORM result work
         plain = [row.id for row in rows if row.plain]
         # As insert_rows does: a morning can grow the outbox from nothing to 100,000 rows,
         # and a planner that still thinks it empty sorts every due row for each claim.
