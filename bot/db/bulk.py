@@ -115,9 +115,10 @@ def analyze_if_grown(executor: Executor, table: Table, added: int) -> None:
 
     Autovacuum gets there within a minute or so, but until then a table that just grew from
     nothing to 100,000 rows is planned as empty: each claim of the morning's batch would
-    then sort every due row instead of reading the first few from its index.
+    then sort every due row instead of reading the first few from its index. PostgreSQL
+    only: SQLite's planner does without (and has no pg_class).
     """
-    if added < ANALYZE_AFTER_ROWS:
+    if added < ANALYZE_AFTER_ROWS or not is_postgresql(executor):
         return
     known = executor.execute(
         text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)"),

@@ -7,10 +7,21 @@ from typing import Any
 
 import pytest
 import time_machine
+from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.models import ChannelKind, Message, MessageStatus, WakeUp, WakeUpStage, WakeUpStatus
+from bot.db.bulk import insert_rows
+from bot.models import (
+    ChannelKind,
+    Citizen,
+    Message,
+    MessageStatus,
+    Placement,
+    WakeUp,
+    WakeUpStage,
+    WakeUpStatus,
+)
 from bot.outbox import sms_segments
 from flows import wake_up
 from flows.engine import render_options
@@ -23,6 +34,8 @@ from tests.flows.checkin_builders import Workplace, at, make_workplace
 TUESDAY = date(2026, 11, 24)
 LONG = "Mohammed-Abdirahman Warsame Hussein Abdullahi Ali"  # pushes a GSM text past 160
 GSM_NAMES = ("Ali", "Åse Ørsted", LONG)
+CITIZENS: Table = Citizen.__table__  # type: ignore[attr-defined]
+PLACEMENTS: Table = Placement.__table__  # type: ignore[attr-defined]
 OTHER_NAMES = ("Zoë", "Ли", "Çağlar")  # ë, Cyrillic, ğ: not GSM-7, so counted by the careful path
 
 
@@ -155,3 +168,41 @@ def test_a_citizen_opted_out_or_inactive_is_left_to_the_careful_path(
     ).all()
     assert careful == {opted_out.id, inactive.id}
     assert statuses == [WakeUpStatus.CANCELLED, WakeUpStatus.CANCELLED]
+
+
+def test_a_morning_of_a_thousand_is_planned_and_texted_in_bulk(
+    engine: Engine, session: Session, clock: time_machine.Traveller
+) -> None:
+    """Big enough for the statistics refresh (PostgreSQL) to run; every citizen gets one text."""
+    place = make_workplace(session, ("Ali",), start_date=TUESDAY, wakeup_days=None)
+    template = place.placements[0]
+    count = 1200
+    citizens = insert_rows(
+        session,
+        CITIZENS,
+        [
+            {
+                "jobcentre_id": place.jobcentre.id,
+                "consultant_id": place.consultant.id,
+                "first_name": f"Borger{n}",
+                "last_name": "Test",
+                "phone": f"+4531{n:06d}",
+                "language": "da",
+                "preferred_channel": ChannelKind.SMS,
+                "active": True,
+                "created_at": at(TUESDAY, "04:00"),
+            }
+            for n in range(count)
+        ],
+        returning_ids=True,
+    )
+    placement = template.model_dump(exclude={"id", "citizen_id"})
+    insert_rows(session, PLACEMENTS, [{**placement, "citizen_id": c} for c in citizens])
+    session.commit()
+    morning(engine, clock)
+    texts = first_texts(session)
+    assert len([c for c in citizens if c in texts]) == count
+    assert {texts[c].body for c in citizens[:2]} == {
+        texts[citizens[0]].body,
+        texts[citizens[0]].body.replace("Borger0", "Borger1"),
+    }
