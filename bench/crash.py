@@ -6,7 +6,8 @@ Run: `.venv/bin/python -m bench.crash [--messages 10000] [--kills 10] [--sqlite]
 subprocess runs the real `Dispatcher` (reconcile on start, then `dispatch_once` until the
 outbox is empty) with a channel that appends each message id to a file *before* returning
 success — the provider "has" the message at that moment. The parent kills the worker with
-SIGKILL after a random 1–3 s (the first second is mostly start-up), notes the rows left
+SIGKILL at ten random points of the batch (once the provider has had a random number of
+sends, so every kill lands mid-batch however fast the worker is), notes the rows left
 `sending` (the sends in flight: the only ones that may be sent twice), and starts a new
 worker; after the last kill a worker runs to the end. Then it prints:
 
@@ -124,6 +125,18 @@ def start_worker(url: str, sends: Path, log: IO[bytes] | None = None) -> subproc
     )
 
 
+def reached(sends: Path, count: int, worker: subprocess.Popen[bytes]) -> bool:
+    """Wait until the provider has had `count` sends; False if the worker ended first."""
+    while worker.poll() is None:
+        if sends.exists() and sends.read_bytes().count(b"\n") >= count:
+            return True
+        time.sleep(POLL_SECONDS)
+    return False
+
+
+POLL_SECONDS = 0.002  # a kill lands within a few sends of its point
+
+
 def main() -> None:
     """Seed, kill, restart, count."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -144,10 +157,10 @@ def main() -> None:
         seed(url, args.messages)
         sends = workdir / "sends.txt"
         in_flight: set[int] = set()
-        for kill in range(1, args.kills + 1):
+        points = sorted(rng.sample(range(1, args.messages), args.kills))
+        for kill, point in enumerate(points, start=1):
             worker = start_worker(url, sends)
-            time.sleep(rng.uniform(1.0, 3.0))
-            if worker.poll() is not None:
+            if not reached(sends, point, worker):
                 print(f"kill {kill}: the worker had already finished")
                 break
             worker.send_signal(signal.SIGKILL)
