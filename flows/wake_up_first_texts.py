@@ -8,10 +8,12 @@ writes the rows: the name put in with replace(), the SMS segments counted from t
 rendering's length plus the name's (names of GSM-7 letters only; any other name is left to
 the careful path, which counts it exactly). One pass:
 
-1. the distinct renderings the next due plain rows need (no lock);
-2. the claim: the next due rows, locked FOR UPDATE OF wake_up SKIP LOCKED (two workers never
-   take the same row), each marked plain when the predicate holds and its rendering is there;
-3. one INSERT … SELECT of the plain rows' texts, one UPDATE moving those rows on.
+1. the distinct renderings and reply windows the next due rows need (no lock);
+2. the claim: the next due rows, locked FOR UPDATE SKIP LOCKED (two workers never take the
+   same row), each plain when the predicate holds and its rendering is there;
+3. one UPDATE moving the plain rows on and one INSERT … SELECT of their texts.
+
+On PostgreSQL 2 and 3 are one statement (data-modifying CTEs); SQLite runs three.
 
 Every other claimed row (a reminder, a call, a sick morning, a cancellation, an unusual
 name) is returned for flows/wake_up.py's careful path, which looks at it again on its own.

@@ -231,8 +231,12 @@ def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = N
         return 0
     # Counted from RETURNING: SQLite's driver reports no row count for a WITH … INSERT.
     # (Core rows, not ORM results: for 100,000 rows the ORM's result machinery costs a second.)
-    insert = _insert_mornings(mornings, now, is_postgresql(session))
-    planned = len(session.connection().execute(insert).all())
+    written: set[int] = set()
+    for first in range(0, len(mornings), MORNINGS_PER_STATEMENT):
+        chunk = mornings[first : first + MORNINGS_PER_STATEMENT]
+        insert = _insert_mornings(chunk, now, is_postgresql(session))
+        written.update(session.connection().execute(insert).scalars().all())
+    planned = len(written)
     if planned:
         analyze_if_grown(session, WAKE_UPS, planned)
         retime_texts(session, days, now, settings or get_settings())
@@ -240,14 +244,18 @@ def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = N
 
 
 _SCHEDULE = cast(col(Placement.schedule), String)
+# Nine bound values a morning: 2,000 stay well inside SQLite's 32,766 parameters and
+# psycopg's 65,535, however many distinct terms (start dates, schedules) there are.
+MORNINGS_PER_STATEMENT = 2000
 
 
 def _insert_mornings(mornings: list[tuple[Any, ...]], now: datetime, on_postgresql: bool) -> Any:
-    """INSERT … SELECT one row per citizen and day from the placements and their mornings.
+    """INSERT … SELECT one row per citizen and day from the placements and these mornings.
 
-    A citizen with two placements that day gets the earlier shift; a (citizen, day) that
-    has a row already gets none (ON CONFLICT DO NOTHING: a second worker planning the same
-    morning adds nothing).
+    A citizen with two placements that day gets the earlier shift: within one statement by
+    row_number(), across the statements of one run by replacing a row this run wrote with
+    an earlier shift. A (citizen, day) planned before, or by another worker at the same
+    time, is left as it is.
     """
     table = (
         values(
@@ -267,8 +275,10 @@ def _insert_mornings(mornings: list[tuple[Any, ...]], now: datetime, on_postgres
         .data(mornings)
         .cte("morning")
     )
-    taken = exists().where(
-        col(WakeUp.citizen_id) == col(Placement.citizen_id), col(WakeUp.day) == table.c.day
+    taken = exists().where(  # planned before (a row of this run may still be replaced)
+        col(WakeUp.citizen_id) == col(Placement.citizen_id),
+        col(WakeUp.day) == table.c.day,
+        col(WakeUp.created_at) != now,
     )
     earliest = func.row_number().over(
         partition_by=(col(Placement.citizen_id), table.c.day),
@@ -317,13 +327,21 @@ def _insert_mornings(mornings: list[tuple[Any, ...]], now: datetime, on_postgres
     ).where(candidates.c.rank == 1)
     names = ["jobcentre_id", "citizen_id", "placement_id", "day", "shift_start", "wake_at"]
     names += ["status", "stage", "next_step_at", "created_at", "updated_at"]
-    upsert = postgresql.insert if on_postgresql else sqlite.insert
-    return (
-        upsert(WAKE_UPS)
-        .from_select(names, rows)
-        .on_conflict_do_nothing(index_elements=["citizen_id", "day"])
-        .returning(col(WakeUp.id))
-    )
+    upsert = (postgresql.insert if on_postgresql else sqlite.insert)(WAKE_UPS)
+    statement = upsert.from_select(names, rows)
+    proposed = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["citizen_id", "day"],
+        set_={
+            name: proposed[name]
+            for name in ("jobcentre_id", "placement_id", "shift_start", "wake_at", "next_step_at")
+        },
+        where=and_(
+            WAKE_UPS.c.created_at == now,  # written by this run, in an earlier statement
+            WAKE_UPS.c.stage == WakeUpStage.PLANNED.value,
+            proposed.shift_start < WAKE_UPS.c.shift_start,
+        ),
+    ).returning(col(WakeUp.id))
 
 
 def _terms(row: Any) -> Terms:

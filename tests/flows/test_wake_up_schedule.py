@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pytest
 import time_machine
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,10 +17,10 @@ from bot.models import AlertKind, Message, Placement, WakeUp
 from bot.models.placement import Shift
 from bot.settings import Settings
 from bot.workdays import is_public_holiday
-from flows import wake_up
+from flows import wake_up, wake_up_plan
 from flows.wake_up_plan import Pending, morning_for, plan_wake_ups, schedule_backwards, wake_time
 from scheduler import jobs
-from tests.factories import make_citizen, make_placement
+from tests.factories import make_citizen, make_placement, weekday_schedule
 from tests.flows.checkin_builders import alerts, at, make_workplace
 
 
@@ -230,3 +231,39 @@ def test_a_text_planned_after_its_time_is_no_capacity_shortfall() -> None:
     due = now - timedelta(minutes=10)
     timing = schedule_backwards([Pending(1, 1, 1, due.date(), due, 0.1)], now, timedelta(hours=1))
     assert timing.late == [] and timing.starts[1] == now
+
+
+@pytest.mark.parametrize("per_statement", [1, 2000])
+def test_two_placements_on_one_day_wake_for_the_earlier_shift(
+    engine: Engine,
+    session: Session,
+    clock: time_machine.Traveller,
+    monkeypatch: pytest.MonkeyPatch,
+    per_statement: int,
+) -> None:
+    """One row per citizen and day, for the earlier shift, however the mornings are split."""
+    monkeypatch.setattr(wake_up_plan, "MORNINGS_PER_STATEMENT", per_statement)
+    tuesday = date(2026, 11, 24)
+    place = make_workplace(
+        session, ("Ali",), start_date=tuesday, wakeup_days=None, schedule=weekday_schedule()
+    )
+    citizen = place.citizens[0]
+    for start in (time(10, 0), time(7, 0), time(9, 0)):  # a later one, the earliest, another
+        make_placement(
+            session,
+            citizen,
+            place.contact,
+            start_date=tuesday,
+            wakeup_days=None,
+            schedule=weekday_schedule(start=start, end=time(15, 0)),
+        )
+    session.commit()
+    clock.move_to(at(tuesday, "05:00"))
+    assert jobs.plan_wake_ups(engine) == 2  # today and tomorrow, for Ali alone
+    session.expire_all()
+    rows = session.exec(select(WakeUp).where(WakeUp.citizen_id == citizen.id)).all()
+    assert sorted(local(r.shift_start).strftime("%a %H:%M") for r in rows) == [
+        "Tue 07:00",
+        "Wed 07:00",
+    ]
+    assert jobs.plan_wake_ups(engine) == 0
