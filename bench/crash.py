@@ -146,6 +146,8 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--pg-url", default=os.environ.get("MAKKER_TEST_PG_URL", DEFAULT_PG_URL))
     args = parser.parse_args()
+    if not 0 < args.kills < args.messages:
+        parser.error("--kills must be at least 1 and fewer than --messages")
     rng = random.Random(args.seed)
     workdir = Path(tempfile.mkdtemp(prefix="makker-crash-"))
     name = None
@@ -161,6 +163,10 @@ def main() -> None:
         for kill, point in enumerate(points, start=1):
             worker = start_worker(url, sends)
             if not reached(sends, point, worker):
+                if worker.returncode != 0:
+                    raise SystemExit(
+                        f"kill {kill}: the worker failed on its own (exit {worker.returncode})"
+                    )
                 print(f"kill {kill}: the worker had already finished")
                 break
             worker.send_signal(signal.SIGKILL)

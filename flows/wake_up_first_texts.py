@@ -79,7 +79,7 @@ from flows.wake_up_texts import UP_OR_SICK, first_text
 from messages import render
 
 FIRST_TEXT = "wake_up.text"
-NAME = "\x01"  # stands for the first name in a rendering (no name holds it; PostgreSQL text can)
+NAME = "\x01"  # the first name's stand-in: GSM_NAME keeps it out of names, _renderings of places
 # A name of these letters costs one GSM-7 septet or one UCS-2 unit per letter.
 NAME_LETTERS = "".join(sorted(GSM_BASIC - {"\n", "\r", "\x1b"}))
 GSM_NAME = "^[" + re.sub(r"([\\\]\[^-])", r"\\\1", NAME_LETTERS) + "]*$"
@@ -110,10 +110,11 @@ class Rendering:
 def claim_and_text(session: Session, now: datetime, limit: int) -> Claimed:
     """Claim up to `limit` due wake-ups; text the plain ones, return the ids of the rest."""
     keys = session.execute(_needed(now, limit)).all()
-    if not keys:
+    texts = _renderings(keys)
+    if texts is None:  # nothing plain in reach: every row takes the careful path
         rows = session.execute(_claim(now, limit, None, None)).all()
         return Claimed(0, [row.id for row in rows])
-    texts, replies = _renderings(keys), _replies(keys, now)
+    replies = _replies(keys, now)
     if is_postgresql(session):
         # One statement: the claim, the texts and the move on as data-modifying CTEs.
         statement = _claim_and_text_at_once(now, limit, texts, replies)
@@ -218,11 +219,13 @@ def _plain(now: datetime) -> ColumnElement[bool]:
 
 
 def _needed(now: datetime, limit: int) -> Any:
-    """The distinct renderings and reply windows the next due rows need (no lock).
+    """The distinct renderings and reply windows of the next due rows, which it locks.
 
     The window is the claim's: the first `limit` due rows in ix_wake_up_due order, plain or
     not (the few careful ones render a text nobody uses; filtering here would make
-    PostgreSQL check every due row, not just the first ones).
+    PostgreSQL check every due row, not just the first ones). Locking them (SKIP LOCKED, as
+    the claim does) keeps a second worker from rendering the rows the first one holds and
+    then claiming rows it has no rendering for.
     """
     window = (
         _joined(
@@ -233,20 +236,26 @@ def _needed(now: datetime, limit: int) -> Any:
             col(WakeUp.wake_at).label("wake_at"),
             col(Placement.wakeup_reply_minutes).label("minutes"),
         )
-        .where(_due(now), col(WakeUp.stage) == WakeUpStage.PLANNED.value)
+        .where(_due(now))
         .order_by(col(WakeUp.next_step_at))
         .limit(limit)
+        .with_for_update(skip_locked=True, of=WakeUp)
         .subquery()
     )
-    return select(window).where(window.c.language.is_not(None)).distinct()
+    # A row without citizen or placement has nothing to render: the careful path cancels it.
+    return (
+        select(window)
+        .where(window.c.language.is_not(None), window.c.minutes.is_not(None))
+        .distinct()
+    )
 
 
 def _renderings(keys: Any) -> Any:
     """A VALUES table of the renderings for these keys (None when there are none)."""
-    if not keys:
-        return None
     data = []
     for key in {(k.language, k.employer, k.address, k.shift_start) for k in keys}:
+        if NAME in key[1] or NAME in key[2]:
+            continue  # the stand-in would be replaced there too: the careful path writes it
         text = rendering(key[0], place_text(key[1], key[2]), key[3])
         data.append((*key, text.body, text.options, text.gsm, text.length, text.names))
     return (
@@ -264,6 +273,8 @@ def _renderings(keys: Any) -> Any:
         )
         .data(data)
         .cte("rendering")
+        if data
+        else None
     )
 
 

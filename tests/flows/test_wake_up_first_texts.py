@@ -25,7 +25,7 @@ from bot.models import (
 from bot.outbox import sms_segments
 from flows import wake_up
 from flows.engine import render_options
-from flows.wake_up_first_texts import place_text
+from flows.wake_up_first_texts import NAME, place_text
 from flows.wake_up_texts import UP_OR_SICK, first_text
 from messages import render
 from scheduler import jobs
@@ -206,3 +206,22 @@ def test_a_morning_of_a_thousand_is_planned_and_texted_in_bulk(
         texts[citizens[0]].body,
         texts[citizens[0]].body.replace("Borger0", "Borger1"),
     }
+
+
+def test_a_place_holding_the_name_stand_in_is_written_by_the_careful_path(
+    engine: Engine,
+    session: Session,
+    clock: time_machine.Traveller,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A control character imported into an employer's name is kept, not replaced by a name."""
+    place = make_workplace(session, ("Ali",), start_date=TUESDAY, wakeup_days=None)
+    place.employer.name = f"Bager{NAME}iet"
+    session.add(place.employer)
+    session.commit()
+    careful = careful_citizens(monkeypatch)
+    morning(engine, clock)
+    (citizen,) = place.citizens
+    text = first_texts(session)[citizen.id or 0]
+    assert f"Bager{NAME}iet" in text.body and "BagerAliiet" not in text.body
+    assert careful == {citizen.id}
