@@ -253,7 +253,8 @@ def _needed(now: datetime, limit: int) -> Any:
 def _renderings(keys: Any) -> Any:
     """A VALUES table of the renderings for these keys (None when there are none)."""
     data = []
-    for key in {(k.language, k.employer, k.address, k.shift_start) for k in keys}:
+    # Sorted: the same rows in the same order every run (sets of str follow the hash seed).
+    for key in sorted({(k.language, k.employer, k.address, k.shift_start) for k in keys}):
         if NAME in key[1] or NAME in key[2]:
             continue  # the stand-in would be replaced there too: the careful path writes it
         text = rendering(key[0], place_text(key[1], key[2]), key[3])
@@ -437,7 +438,7 @@ def _write_texts(ids: list[int], texts: Any) -> Any:
 
 def _replies(keys: Any, now: datetime) -> Any:
     """A VALUES table of when each reply window ends: the later of now and wake_at, plus it."""
-    windows = {(key.wake_at, key.minutes) for key in keys}
+    windows = sorted({(key.wake_at, key.minutes) for key in keys})
     return (
         values(
             column("wake_at", UTCDateTime),

@@ -202,6 +202,15 @@ def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = N
     """
     today = local(now).date()
     days = [today + timedelta(days=n) for n in range(PLAN_DAYS)]
+    # Whether some placement on these terms still lacks its citizen's row for each day: a
+    # morning already planned is not sent again (every planning tick would otherwise
+    # rebuild the whole table of mornings).
+    missing = [
+        ~exists()
+        .where(col(WakeUp.citizen_id) == col(Placement.citizen_id), col(WakeUp.day) == day)
+        .label(f"missing_{n}")
+        for n, day in enumerate(days)
+    ]
     terms = session.execute(
         sa_select(
             col(Placement.jobcentre_id),
@@ -213,20 +222,25 @@ def plan_wake_ups(session: Session, now: datetime, settings: Settings | None = N
             col(Placement.wakeup_lead_minutes),
             # As stored, unparsed: placements on one schedule share one parse (_parsed).
             _SCHEDULE.label("schedule"),
+            *missing,
         )
         .where(col(Placement.active), col(Placement.wakeup_enabled))
         .distinct()
     ).all()
     closures: dict[int, frozenset[date]] = {}
-    mornings: list[tuple[Any, ...]] = []
+    planned_mornings: dict[tuple[Any, ...], None] = {}  # (terms rows differ by their flags)
     for row in terms:
         if row.jobcentre_id not in closures:
             closures[row.jobcentre_id] = closure_days(session, row.jobcentre_id)
-        for day in days:
+        fields, lacking = tuple(row)[: -len(days)], tuple(row)[-len(days) :]
+        for day, lacks in zip(days, lacking, strict=True):
+            if not lacks:
+                continue
             morning = _morning(_terms(row), day, closures[row.jobcentre_id])
             if morning is None or morning.shift_start - MIN_NOTICE <= now:
                 continue
-            mornings.append((*row, day, morning.shift_start, morning.wake_at))
+            planned_mornings[(*fields, day, morning.shift_start, morning.wake_at)] = None
+    mornings = list(planned_mornings)
     if not mornings:
         return 0
     # Counted from RETURNING: SQLite's driver reports no row count for a WITH … INSERT.

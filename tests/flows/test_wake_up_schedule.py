@@ -267,3 +267,26 @@ def test_two_placements_on_one_day_wake_for_the_earlier_shift(
         "Wed 07:00",
     ]
     assert jobs.plan_wake_ups(engine) == 0
+
+
+def test_a_planning_tick_with_nothing_missing_writes_nothing(
+    engine: Engine, session: Session, clock: time_machine.Traveller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every five minutes the planner runs; once the mornings are planned it sends no INSERT."""
+    make_workplace(session, ("Ali", "Bo"), start_date=date(2026, 11, 24), wakeup_days=None)
+    clock.move_to(at(date(2026, 11, 24), "05:00"))
+    assert jobs.plan_wake_ups(engine) == 4
+    statements: list[int] = []
+    original = wake_up_plan._insert_mornings
+
+    def counting(mornings: list[tuple[Any, ...]], *args: Any) -> Any:
+        statements.append(len(mornings))
+        return original(mornings, *args)
+
+    monkeypatch.setattr(wake_up_plan, "_insert_mornings", counting)
+    clock.move_to(at(date(2026, 11, 24), "05:05"))
+    assert jobs.plan_wake_ups(engine) == 0
+    assert statements == []
+    make_workplace(session, ("Cem",), start_date=date(2026, 11, 25), wakeup_days=None)
+    assert jobs.plan_wake_ups(engine) == 1  # Cem's first day, tomorrow
+    assert statements == [1]
